@@ -11,6 +11,3 @@ app = typer.Typer(help="frontlines: conflict news in; sourced, geolocated events
 DB_HELP = "The store (a DuckDB file). Default: frontlines.duckdb in the current folder."
 DEFAULT_DB = Path("frontlines.duckdb")
 
-
-def db_option() -> typer.Option:  # noqa: D401 - factory for the shared --db option
-    return typer.Option(DEFAULT_DB, "--db", help=DB_HELP)

@@ -156,7 +156,7 @@ class Store:
             raise StoreError(f"no table {table!r}")
         cols = [r[0] for r in self.con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
-        skip = {"ingested_at", "processed_at", "read_at", "at", "applied_at", "timestamp", "started_at", "finished_at"}
+        skip = {"ingested_at", "processed_at", "read_at", "logged_at", "applied_at", "timestamp", "started_at", "finished_at"}
         keep = ", ".join(f'"{c}"' for c in cols if c not in skip)
         value = self.con.execute(f"SELECT coalesce(sum(hash({keep})), 0)::VARCHAR FROM {table}").fetchone()[0]
         return str(value)
@@ -209,6 +209,10 @@ class Store:
         found = self.articles([article_id], annotations=annotations)
         return found[0] if found else None
 
+    def undated_articles(self) -> int:
+        """How many stored articles have no known publication date."""
+        return self.con.execute("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0]
+
     def minhash_corpus(self) -> list[tuple[str, str, str | None]]:
         """(id, text, dup_group) for every article: what duplicate grouping needs."""
         return self.con.execute("SELECT id, text, dup_group FROM articles ORDER BY id").fetchall()
@@ -228,8 +232,8 @@ class Store:
 
     def ingest_log(self, run_id: str | None = None) -> list[dict[str, Any]]:
         if run_id:
-            return self._dicts("SELECT * FROM ingest_log WHERE run_id = ? ORDER BY at", [run_id])
-        return self._dicts("SELECT * FROM ingest_log ORDER BY at")
+            return self._dicts("SELECT * FROM ingest_log WHERE run_id = ? ORDER BY logged_at", [run_id])
+        return self._dicts("SELECT * FROM ingest_log ORDER BY logged_at")
 
     def record_run(self, run_id: str, started_at: datetime, inputs: list[str], summary: dict[str, Any]) -> None:
         with self.transaction():

@@ -36,7 +36,7 @@ CREATE TABLE ingest_log (
     status VARCHAR,          -- read | skipped | error | duplicate
     reason VARCHAR,
     articles INTEGER,
-    at TIMESTAMP
+    logged_at TIMESTAMP
 );
 CREATE TABLE sources_read (
     path VARCHAR PRIMARY KEY,

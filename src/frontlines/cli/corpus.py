@@ -1,0 +1,202 @@
+"""`frontlines run`, `ingest`, `export`, `stats`: the corpus commands."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from frontlines.cli.app import DB_HELP, DEFAULT_DB, app
+from frontlines.pipeline import load_config
+from frontlines.storage import Store, StoreError
+
+console = Console(stderr=False)
+
+
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+    geojson = "geojson"
+
+
+def _config(config: Optional[Path], max_bytes: Optional[int]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    if max_bytes is not None:
+        overrides["ingest"] = {"max_bytes": max_bytes}
+    return load_config(config, overrides)
+
+
+def _open_store(db: Path, read_only: bool = False) -> Store:
+    if read_only and not db.exists():
+        console.print(f"[red]No store at {escape(str(db))}[/red] (run `frontlines run … --db {escape(str(db))}` first)")
+        raise typer.Exit(2)
+    try:
+        return Store(db, read_only=read_only)
+    except StoreError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    inputs: list[Path] = typer.Argument(..., help="Files or folders: .txt .html .jsonl .json .rss .atom .xml"),
+    out: Path = typer.Option(..., "--out", help="Folder for the outputs (events.csv, events.geojson, claims.csv, control.csv, parquet/)."),
+    db: Optional[Path] = typer.Option(None, "--db", help="The store. Default: OUT/frontlines.duckdb."),
+    config: Optional[Path] = typer.Option(None, "--config", help="A pipeline config (TOML) instead of the default."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Processes for the per-article stages."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local, or ray for corpora beyond one machine."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Skip input files larger than this."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Run every stage over INPUTS and write the outputs to OUT. Running it again on the same input changes nothing."""
+    from frontlines.run import nothing_read, run_corpus
+
+    with _progress(enabled=not as_json) as report:
+        summary = run_corpus(inputs, out, db, _config(config, max_bytes), workers=workers, engine=engine.value,
+                             address=address, progress=report)
+    if as_json:
+        print(json.dumps(summary, indent=2, default=str))
+    else:
+        print_summary(summary)
+    if nothing_read(summary):
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    inputs: list[Path] = typer.Argument(..., help="Files or folders to read."),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+    config: Optional[Path] = typer.Option(None, "--config", help="A pipeline config (TOML)."),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Skip input files larger than this."),
+) -> None:
+    """Read articles into the store (no analysis); group near-duplicates."""
+    from frontlines.ingest import ingest_paths
+    from frontlines.ingest.duplicates import group_duplicates_stage
+    from frontlines.pipeline import PipelineContext
+    from frontlines.run import new_run_id
+
+    cfg = _config(config, max_bytes)
+    with _open_store(db) as store:
+        report = ingest_paths(inputs, store, cfg, new_run_id())
+        groups = group_duplicates_stage(store, PipelineContext(cfg, store))
+        _print_files(report.files)
+        console.print(f"{len(report.new_ids)} new article(s); {store.count('articles')} in the store; duplicates: {groups}")
+        if not any(f.status in ("read", "unchanged") for f in report.files) and report.files:
+            raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    format: ExportFormat = typer.Option(ExportFormat.csv, "--format", help="csv (events, claims, control), parquet (every table) or geojson (events)."),
+    out: Path = typer.Option(Path("."), "--out", help="Folder to write into."),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+) -> None:
+    """Export the store in the formats analysts use."""
+    from frontlines.control import write_control_csv
+    from frontlines.report import exports
+
+    out.mkdir(parents=True, exist_ok=True)
+    with _open_store(db, read_only=True) as store:
+        if format is ExportFormat.parquet:
+            written = store.export_parquet(out / "parquet")
+        elif format is ExportFormat.geojson:
+            written = [exports.write_events_geojson(store, out / "events.geojson")]
+        else:
+            written = [exports.write_events_csv(store, out / "events.csv"), exports.write_claims_csv(store, out / "claims.csv")]
+            write_control_csv(store, out / "control.csv")
+            written.append(out / "control.csv")
+    for path in written:
+        console.print(escape(str(path)))
+
+
+@app.command()
+def stats(
+    db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """What the store holds: rows per table and the schema version."""
+    with _open_store(db, read_only=True) as store:
+        data = {"db": str(db), "schema_version": store.schema_version(), "tables": store.counts(),
+                "undated_articles": store.undated_articles()}
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    table = Table(title=f"frontlines store {escape(str(db))} (schema v{data['schema_version']})")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in data["tables"].items():
+        table.add_row(name, str(rows))
+    console.print(table)
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    """The one-screen end-of-run summary."""
+    files = summary["files"]
+    table = Table(title="frontlines run", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    rows = [
+        ("files read", files.get("read", 0)), ("files unchanged since last run", files.get("unchanged", 0)),
+        ("files skipped or failed", files.get("skipped", 0) + files.get("error", 0)),
+        ("new articles", summary["articles_added"]), ("articles in the store", summary["articles_total"]),
+        ("articles without a publication date", summary["undated_articles"]),
+        ("articles analysed this run", summary["articles_processed"]),
+        ("duplicate groups", summary["duplicate_groups"].get("groups", "-")),
+        ("event mentions", summary["event_mentions"]), ("events (fused)", summary["events"]),
+        ("claims", summary["claims"]), ("control intervals", summary["control_intervals"]),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    console.print(table)
+    for failure in summary["failures"]:
+        console.print(f"  [yellow]{failure['status']}[/yellow] {escape(failure['path'])}: {escape(failure['reason'])}")
+    console.print(f"outputs in [bold]{escape(summary['out_dir'])}[/bold]; store {escape(summary['db'])}")
+
+
+def _print_files(files: list[Any]) -> None:
+    for f in files:
+        if f.status in ("skipped", "error"):
+            console.print(f"  [yellow]{f.status}[/yellow] {escape(f.path)}: {escape(f.reason)}")
+
+
+class _progress:
+    """A rich progress bar on a terminal; silent otherwise (CI logs, pipes)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar: Progress | None = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.__enter__()
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        assert self.bar is not None
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total or None)
+        if total:
+            self.bar.update(self.tasks[stage], completed=done, total=total)
+        else:
+            self.bar.advance(self.tasks[stage])
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)

@@ -1,0 +1,134 @@
+"""One run of frontlines: ingest → per-article pipeline → corpus stages → outputs.
+
+The Python API behind ``frontlines run``. Every stage reads from and writes to the store, so a
+run that was killed resumes where it stopped: articles ingested but not yet processed are
+picked up by the next run, and nothing is processed twice.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from frontlines.model import Article
+from frontlines.pipeline import Pipeline, PipelineContext, corpus_stages, load_config
+from frontlines.storage import DEFAULT_DB_NAME, Store
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def new_run_id() -> str:
+    return datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def run_corpus(inputs: Sequence[str | Path], out_dir: str | Path, db_path: str | Path | None = None,
+               config: dict[str, Any] | None = None, workers: int = 1, engine: str = "local",
+               address: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    """Run every stage over ``inputs`` and write outputs to ``out_dir``; return the run summary."""
+    from frontlines.ingest import ingest_paths
+
+    config = config or load_config()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db_path = Path(db_path) if db_path else out_dir / DEFAULT_DB_NAME
+    run_id, started = new_run_id(), datetime.now()
+    with Store(db_path) as store:
+        report = ingest_paths(inputs, store, config, run_id,
+                              progress=(lambda path: progress("ingest", 0, 0)) if progress else None)
+        processed, timings = process_pending(store, config, workers=workers, engine=engine, address=address,
+                                             out_dir=out_dir, progress=progress)
+        stages = run_corpus_stages(store, config)
+        outputs = write_outputs(store, out_dir)
+        summary = summarise(store, report, processed, stages, timings, outputs, db_path, out_dir, run_id)
+        store.record_run(run_id, started, [str(i) for i in inputs], summary)
+    return summary
+
+
+def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engine: str = "local",
+                    address: str | None = None, out_dir: Path | None = None,
+                    progress: Progress | None = None) -> tuple[int, dict[str, float]]:
+    """Run the per-article pipeline over every stored article not yet processed; save each atomically."""
+    pending = store.article_ids(unprocessed_only=True)
+    if not pending:
+        return 0, {}
+    batch_size = int(config["pipeline"].get("batch_size", 64))
+    articles = _stream_articles(store, pending, batch_size)
+    timings: dict[str, float] = {}
+    if engine == "ray":
+        from frontlines.scale import process_ray
+        results: Iterable[Article] = process_ray(articles, config, out_dir or Path("."), address, workers)
+    elif workers > 1:
+        from frontlines.scale import process_local
+        results = process_local(articles, config, workers)
+    else:
+        pipeline = Pipeline(config, store=store)
+        results = pipeline.pipe(articles)
+        timings = pipeline.timings
+    done = 0
+    for article in results:
+        article.doc = None
+        store.save_annotations(article)
+        done += 1
+        if progress:
+            progress("understand", done, len(pending))
+    return done, dict(timings)
+
+
+def _stream_articles(store: Store, ids: list[str], batch_size: int) -> Iterator[Article]:
+    """Articles from the store in bounded batches (memory stays flat however large the corpus)."""
+    for i in range(0, len(ids), batch_size):
+        yield from store.articles(ids[i:i + batch_size])
+
+
+def run_corpus_stages(store: Store, config: dict[str, Any]) -> dict[str, Any]:
+    """Duplicates, fusion, control…: each stage sees the whole store once."""
+    context = PipelineContext(config, store)
+    return {name: stage(store, context) or {} for name, stage in corpus_stages(config)}
+
+
+def write_outputs(store: Store, out_dir: Path) -> list[Path]:
+    """events.csv, events.geojson, claims.csv, control.csv and Parquet tables in ``out_dir``."""
+    from frontlines.control import write_control_csv
+    from frontlines.report.exports import write_outputs as write_event_outputs
+
+    written = list(write_event_outputs(store, out_dir))
+    control_csv = out_dir / "control.csv"
+    write_control_csv(store, control_csv)
+    written.append(control_csv)
+    return written
+
+
+def summarise(store: Store, report: Any, processed: int, stages: dict[str, Any], timings: dict[str, float],
+              outputs: list[Path], db_path: Path, out_dir: Path, run_id: str) -> dict[str, Any]:
+    """The one-screen summary: what was read, skipped and why, and what the store now holds."""
+    by_status: dict[str, int] = {}
+    for result in report.files:
+        by_status[result.status] = by_status.get(result.status, 0) + 1
+    counts = store.counts()
+    return {
+        "run_id": run_id,
+        "db": str(db_path),
+        "out_dir": str(out_dir),
+        "files": by_status,
+        "failures": [{"path": f.path, "status": f.status, "reason": f.reason} for f in report.files
+                     if f.status in ("skipped", "error")],
+        "articles_added": len(report.new_ids),
+        "articles_total": counts.get("articles", 0),
+        "articles_processed": processed,
+        "undated_articles": store.undated_articles(),
+        "duplicate_groups": stages.get("duplicates", {}),
+        "event_mentions": counts.get("event_mentions", 0),
+        "events": counts.get("events", 0),
+        "claims": counts.get("claims", 0),
+        "control_intervals": counts.get("control_intervals", 0),
+        "stages": stages,
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        "outputs": [str(p) for p in outputs],
+    }
+
+
+def nothing_read(summary: dict[str, Any]) -> bool:
+    """True when no input could be read at all (the only case in which ``run`` exits non-zero)."""
+    files = summary["files"]
+    return files.get("read", 0) + files.get("unchanged", 0) == 0 and bool(summary["failures"])

@@ -1,0 +1,82 @@
+"""The store: migrations, transactions, idempotent articles, annotation round trips, Parquet export."""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from frontlines.model import (ActorMention, Article, Claim, DateMention, Event, EventMention, Evidence, Place,
+                              PlaceMention, Quantity, Sentence)
+from frontlines.storage import Store
+from frontlines.storage.schema import MIGRATIONS
+
+
+def test_migrations_recorded_once(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    with Store(path) as store:  # reopening applies nothing twice
+        assert store.schema_version() == MIGRATIONS[-1][0]
+        assert store.con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_same_content_twice_adds_nothing(store):
+    a = Article(id="a1", text="Taliban fighters captured the district centre.")
+    assert store.add_article(a)
+    assert not store.add_article(Article(id="other-id", text="  Taliban fighters captured the district centre.\r\n"))
+    assert store.count("articles") == 1
+
+
+def test_failed_transaction_leaves_nothing(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add_article(Article(id="a1", text="one"))
+            raise RuntimeError("killed")
+    assert store.count("articles") == 0
+
+
+def test_annotations_round_trip(store):
+    kunduz = Place(id="af:kunduz", name="Kunduz", kind="city", country="AF", admin1="Kunduz", lat=36.73, lon=68.86,
+                   is_capital=True, source="curated")
+    text = "The Taliban captured Kunduz on Sunday."
+    article = Article(id="a1", text=text, published=date(2021, 8, 9), published_source="field")
+    store.add_article(article)
+    article.sentences = [Sentence(0, 0, len(text), text, modality="asserted")]
+    article.places = [PlaceMention(21, 27, 0, "Kunduz", kunduz, 0.9, "exact", 1)]
+    article.actors = [ActorMention(4, 11, 0, "Taliban", "taliban")]
+    article.dates = [DateMention(28, 37, 0, "on Sunday", date(2021, 8, 8), date(2021, 8, 8), 1)]
+    article.quantities = [Quantity(0, 3, 0, "two", "killed", 2, 2, 2)]
+    article.claims = [Claim("a1", 0, 0, 10, text, "taliban", "districts", 80, "more_than", 421)]
+    article.mentions = [EventMention("a1", "Battles", "Non-state actor overtakes territory", "Taliban",
+                                     "Military Forces of Afghanistan (2004-2021)", place=kunduz, geo_precision=1,
+                                     date_start=date(2021, 8, 8), date_end=date(2021, 8, 8), time_precision=1,
+                                     evidence=[Evidence("a1", 0, 0, len(text), text)])]
+    store.save_annotations(article)
+    store.save_annotations(article)  # re-processing replaces, never doubles
+    loaded = store.article("a1")
+    assert loaded.places[0].place == kunduz
+    assert loaded.dates[0].date_start == date(2021, 8, 8)
+    assert loaded.claims[0].denominator == 421
+    assert loaded.mentions[0].evidence[0].text == text
+    assert store.count("event_mentions") == 1
+    assert store.article_ids(unprocessed_only=True) == []
+
+
+def test_events_round_trip_and_parquet(store, tmp_path):
+    event = Event("AFG1", date(2021, 8, 8), 1, "Battles", "Non-state actor overtakes territory", "Taliban",
+                  "Military Forces of Afghanistan (2004-2021)", article_ids=["a1", "a2"],
+                  evidence=[Evidence("a1", 0, 0, 5, "text")], disagreements={"dates": ["2021-08-07"]})
+    store.save_events([event])
+    store.save_events([event])
+    assert store.events() == [event]
+    written = store.export_parquet(tmp_path)
+    events_file = next(p for p in written if p.name == "events.parquet")
+    assert duckdb.sql(f"SELECT count(*) FROM '{events_file}'").fetchall() == [(1,)]
+
+
+def test_table_hash_is_order_independent(tmp_path):
+    one, two = Store(tmp_path / "1.duckdb"), Store(tmp_path / "2.duckdb")
+    for s, order in ((one, ["x", "y"]), (two, ["y", "x"])):
+        for t in order:
+            s.add_article(Article(id=t, text=f"text {t}"))
+    assert one.table_hash("articles") == two.table_hash("articles")
