@@ -1,0 +1,359 @@
+"""Fusion: mentions of one event across articles become one :class:`Event` with all its sources.
+
+Two mentions are one event when they have the same sub-event type, the same place (or a town and the
+province it is the seat of), overlapping date windows (a day's slack) and no conflicting actor1.
+Fusion is incremental: only mentions not yet linked to an event are placed, each looked up by its date
+window (``Store.mentions_near``), never against all pairs; only the events they touch are rebuilt.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from functools import lru_cache
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from frontlines.coding.patterns import Taxonomy, load_taxonomy
+from frontlines.model import Actor, Event, EventMention, Evidence, Place
+from frontlines.storage import Store
+from frontlines.storage import events as event_queries
+from frontlines.understand.text import fold as _fold
+
+SLACK = timedelta(days=1)       # the widest slack any type allows (index look-ups use it)
+SYMMETRIC = {"Armed clash"}   # who is actor1 in a clash is the reporter's choice
+WINDOW_IS_A_DAY = 7             # a window up to a week dates the event to its start; longer ones mean "by then"
+
+__all__ = ["fusion_stage", "fuse", "compatible", "build_event", "mention_day"]
+
+
+@dataclass
+class Cluster:
+    mentions: list[EventMention] = field(default_factory=list)
+    old_ids: set[str] = field(default_factory=set)
+
+
+def fusion_stage(store: Store, context: Any = None) -> dict[str, Any]:
+    """The corpus stage: fuse every mention not yet in an event; return counts for the run summary."""
+    return fuse(store, actors=_actors_by_name())
+
+
+def fuse(store: Store, actors: dict[str, Actor] | None = None, taxonomy: Taxonomy | None = None) -> dict[str, Any]:
+    """Place new mentions into events (new or existing) and save the events they touch, atomically."""
+    taxonomy = taxonomy or load_taxonomy()
+    actors = actors if actors is not None else _actors_by_name()
+    with store.transaction():
+        stale = event_queries.stale_event_ids(store)
+        event_queries.unlink_events(store, stale)
+        new = sorted(event_queries.unlinked_mentions(store), key=_order)
+        index = MentionIndex(store, new, taxonomy)
+        clusters: dict[str, Cluster] = {event_id: Cluster(old_ids={event_id}) for event_id in stale}
+        for mention in new:
+            _place(mention, index, clusters, taxonomy)
+        events, replaced, links = _build(store, clusters, actors, taxonomy)
+        if events or replaced:
+            event_queries.save_events(store, events, replace_ids=sorted(replaced))
+        event_queries.link_mentions(store, links)
+    return {"new_mentions": len(new), "events_touched": len(events), "events_removed": len(replaced),
+            "events": store.count("events")}
+
+
+class MentionIndex:
+    """The stored mentions in the new mentions' date range, bucketed by sub-event type and place keys:
+    candidates for a new mention come from its buckets only, never from all pairs."""
+
+    def __init__(self, store: Store, new: list[EventMention], taxonomy: Taxonomy) -> None:
+        dated = [m for m in new if m.date_start]
+        pool: list[EventMention] = []
+        if dated:
+            low = min(m.date_start for m in dated) - SLACK
+            high = max(m.date_end or m.date_start for m in dated) + SLACK
+            pool = store.mentions_near(low, high)
+        elif new:
+            pool = event_queries.undated_mentions(store)
+        self.event_of = event_queries.mention_events(store, [m.id for m in pool])   # stored links
+        self.home: dict[str, str] = {}                                                 # placed this run
+        self.members: dict[str, list[EventMention]] = {}
+        for m in pool:
+            if m.id in self.event_of:
+                self.members.setdefault(self.event_of[m.id], []).append(m)
+        self.buckets: dict[tuple, list[EventMention]] = {}
+        for m in pool:
+            for key in _keys(m):
+                self.buckets.setdefault(key, []).append(m)
+
+    def candidates(self, mention: EventMention) -> list[EventMention]:
+        seen, out = {mention.id}, []
+        for key in _keys(mention):
+            for m in self.buckets.get(key, ()):
+                if m.id not in seen:
+                    seen.add(m.id)
+                    out.append(m)
+        return out
+
+
+def _keys(m: EventMention) -> list[tuple]:
+    """Index keys under which a mention can meet another of the same event (see :func:`same_place`)."""
+    if m.place is None:
+        return []
+    keys = [(m.sub_event_type, "id", m.place.id), (m.sub_event_type, "name", fold(m.place.name))]
+    if m.place.admin1:
+        keys.append((m.sub_event_type, "admin1", fold(m.place.admin1)))
+    if m.place.kind == "province":
+        keys.append((m.sub_event_type, "admin1", fold(m.place.name)))
+    return keys
+
+
+def _place(mention: EventMention, index: MentionIndex, clusters: dict[str, Cluster], taxonomy: Taxonomy) -> None:
+    """Put one new mention into the best compatible cluster or a new one."""
+    options: dict[str, list[EventMention]] = {}
+    for other in index.candidates(mention):
+        key = index.home.get(other.id) or index.event_of.get(other.id)
+        if key is None or key in options or not compatible(mention, other, taxonomy):
+            continue      # (a new mention not placed yet meets this one in its own turn)
+        options[key] = clusters[key].mentions if key in clusters else index.members.get(key, [])
+    fitting = [k for k in sorted(options) if all(compatible(mention, m, taxonomy) for m in options[k])]
+    if fitting:
+        best = max(fitting, key=lambda k: (len(options[k]), k))
+        if best not in clusters:      # a stored event: start from its members in the index
+            clusters[best] = Cluster(mentions=list(options[best]), old_ids={best})
+    else:
+        best = f"new:{len(clusters)}"
+        clusters[best] = Cluster()
+    clusters[best].mentions.append(mention)
+    index.home[mention.id] = best
+
+
+def _build(store: Store, clusters: dict[str, Cluster], actors: dict[str, Actor],
+           taxonomy: Taxonomy) -> tuple[list[Event], set[str], dict[str, str]]:
+    """The events of the touched clusters, the stored events they replace, and mention -> event links."""
+    stored = [k for k, c in clusters.items() if c.old_ids and c.mentions]
+    members: dict[str, list[EventMention]] = {}
+    for event_id, m in event_queries.mentions_of_events(store, stored):
+        members.setdefault(event_id, []).append(m)
+    for event_id in stored:   # members outside the indexed date range join too
+        placed = {m.id for m in clusters[event_id].mentions}
+        clusters[event_id].mentions += [m for m in members.get(event_id, []) if m.id not in placed]
+    article_ids = sorted({m.article_id for c in clusters.values() for m in c.mentions})
+    sources = event_queries.article_sources(store, article_ids)
+    events, replaced, links = [], set(), {}
+    for cluster in clusters.values():
+        if not cluster.mentions:
+            replaced |= cluster.old_ids
+            continue
+        event = build_event(cluster.mentions, sources, actors, taxonomy)
+        events.append(event)
+        replaced |= cluster.old_ids - {event.event_id_cnty}
+        links.update({m.id: event.event_id_cnty for m in cluster.mentions})
+    return events, replaced, links
+
+
+def _order(m: EventMention) -> tuple:
+    """Precise reports first, so vague ones join the event they fit."""
+    return (m.time_precision or 9, _width(m), m.date_start or date.max, m.article_id, m.id)
+
+
+def _width(m: EventMention) -> int:
+    return (m.date_end - m.date_start).days if m.date_start and m.date_end else 10_000
+
+
+def _window(m: EventMention) -> tuple[date | None, date | None]:
+    return m.date_start, m.date_end or m.date_start
+
+
+def mention_day(m: EventMention) -> date | None:
+    """The one day a mention dates its event to: a short window's start, a long window's end."""
+    if m.date_start is None:
+        return None
+    return m.date_start if _width(m) <= WINDOW_IS_A_DAY else (m.date_end or m.date_start)
+
+
+def compatible(a: EventMention, b: EventMention, taxonomy: Taxonomy | None = None) -> bool:
+    """Could these two mentions report the same event?"""
+    if a.sub_event_type != b.sub_event_type or not same_place(a.place, b.place):
+        return False
+    if (a.date_start is None) != (b.date_start is None):
+        return False
+    if a.date_start is not None:
+        slack = timedelta(days=(taxonomy or load_taxonomy()).slack(a.sub_event_type))
+        a_low, a_high = _window(a)
+        b_low, b_high = _window(b)
+        if a_low - slack > b_high or b_low - slack > a_high:
+            return False
+    if a.sub_event_type in SYMMETRIC:
+        return not (a.actor1 and b.actor1 and {a.actor1, a.actor2} != {b.actor1, b.actor2}
+                    and a.actor1 not in (b.actor1, b.actor2))
+    return not (a.actor1 and b.actor1 and a.actor1 != b.actor1)
+
+
+def same_place(a: Place | None, b: Place | None) -> bool:
+    """The same place, the same name in the same province, or a province and its capital."""
+    if a is None or b is None:
+        return False
+    if a.id == b.id:
+        return True
+    if fold(a.name) == fold(b.name) and a.kind == b.kind and (a.admin1 == b.admin1 or not a.admin1 or not b.admin1):
+        return True
+    for town, area in ((a, b), (b, a)):
+        if area.kind == "province" and town.is_capital and town.kind != "province" and \
+                (town.admin1 == area.name or (town.admin1_code and town.admin1_code == area.admin1_code)):
+            return True
+    return False
+
+
+# -- the fused record -------------------------------------------------------------------------------------
+def build_event(mentions: list[EventMention], sources: dict[str, dict[str, Any]], actors: dict[str, Actor],
+                taxonomy: Taxonomy) -> Event:
+    """One Event from its mentions: the most precise date and place, ACLED's lowest death toll, all sources."""
+    mentions = sorted(mentions, key=_order)
+    best = mentions[0]
+    day = mention_day(best)
+    place = min((m.place for m in mentions if m.place), key=_place_rank, default=None)
+    actor1 = _most_common([m.actor1 for m in mentions]) or best.actor1
+    actor2 = _most_common([m.actor2 for m in mentions])
+    inter1, inter2 = _inter(actors, actor1, day), _inter(actors, actor2, day)
+    interaction = (10 * min(inter1, inter2) + max(inter1, inter2)) if inter1 and inter2 else (10 * inter1 if inter1 else None)
+    country = taxonomy.countries.get(place.country, {}) if place else {}
+    article_ids = sorted({m.article_id for m in mentions})
+    published = [sources[a]["published"] for a in article_ids if sources.get(a, {}).get("published")]
+    tolls = [m.fatalities for m in mentions if m.fatalities]
+    lows = [q.low if q.low is not None else q.best for q in tolls]
+    highs = [q.high if q.high is not None else q.best for q in tolls]
+    event = Event(
+        event_id_cnty=_event_id(country.get("iso3", place.country if place else "XXX"), best, mentions),
+        event_date=day, time_precision=best.time_precision, event_type=best.event_type,
+        sub_event_type=best.sub_event_type, actor1=actor1, actor2=actor2,
+        assoc_actor_1=_most_common([m.assoc_actor_1 for m in mentions]),
+        assoc_actor_2=_most_common([m.assoc_actor_2 for m in mentions]),
+        inter1=inter1, inter2=inter2, interaction=interaction,
+        civilian_targeting="Civilian targeting" if any(m.civilian_targeting for m in mentions) else "",
+        disorder_type=taxonomy.disorder_type(best.sub_event_type),
+        iso=country.get("iso"), region=country.get("region", ""), country=country.get("name", place.country if place else ""),
+        admin1=place.admin1 if place else None, admin2=place.admin2 if place else None,
+        location=place.name if place else None, place_id=place.id if place else None,
+        latitude=place.lat if place else None, longitude=place.lon if place else None,
+        geo_precision=min((m.geo_precision for m in mentions if m.geo_precision and m.place and m.place.id == (place.id if place else None)), default=None),
+        source="; ".join(sorted({str(sources[a]["outlet"]) for a in article_ids if sources.get(a, {}).get("outlet")})),
+        fatalities=min((v for v in lows if v is not None), default=0),
+        fatalities_low=min((v for v in lows if v is not None), default=None),
+        fatalities_high=max((v for v in highs if v is not None), default=None),
+        timestamp=_timestamp(max(published) if published else day),
+        source_count=len({(sources.get(a) or {}).get("dup_group") or a for a in article_ids}),
+        article_ids=article_ids, evidence=_evidence(mentions),
+        confidence=_confidence(mentions, sources),
+        first_reported=min(published) if published else None,
+        disagreements=_disagreements(mentions),
+        mention_ids=sorted(m.id for m in mentions),
+    )
+    event.notes = notes_for(event, taxonomy)
+    return event
+
+
+def notes_for(event: Event, taxonomy: Taxonomy) -> str:
+    """A short description generated from the event's fields (never text copied from an article)."""
+    template = taxonomy.notes.get(event.sub_event_type) or taxonomy.notes.get("default") or "{sub_event_type}"
+    actor2 = event.actor2 or ""
+    values = {
+        "date": event.event_date.isoformat() if event.event_date else "an unknown date",
+        "actor1": event.actor1 or "unidentified actors", "location": event.location or "an unknown place",
+        "admin1": event.admin1 or event.country or "", "sub_event_type": event.sub_event_type,
+        "actor2_from": f" from {actor2}" if actor2 else "", "actor2_against": f" against {actor2}" if actor2 else "",
+        "actor2_and": f" and {actor2}" if actor2 else "", "actor2_or_unknown": actor2 or "unidentified actors",
+    }
+    text = template.format_map(_Blank(values)).replace(" ()", "")
+    sources = f" Reported by {event.source_count} independent source{'s' if event.source_count != 1 else ''}."
+    fatalities = f" Fatalities: {event.fatalities}." if event.fatalities else ""
+    return text + fatalities + sources
+
+
+@lru_cache(maxsize=65536)
+def fold(name: str) -> str:
+    """Cached: fusion compares the same few place names many times."""
+    return _fold(name)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _place_rank(place: Place) -> tuple:
+    kinds = ["city", "town", "village", "border_crossing", "airport", "base", "district", "province", "region", "country"]
+    return (kinds.index(place.kind) if place.kind in kinds else 5, place.id)
+
+
+def _most_common(values: list[str | None]) -> str | None:
+    counted = Counter(v for v in values if v)
+    if not counted:
+        return None
+    top = max(counted.values())
+    return next(v for v in values if v and counted[v] == top)
+
+
+def _inter(actors: dict[str, Actor], name: str | None, day: date | None) -> int | None:
+    actor = actors.get(name) if name else None
+    return actor.inter_on(day) if actor else None
+
+
+def _event_id(iso3: str, best: EventMention, mentions: list[EventMention]) -> str:
+    """Stable: the same mentions always give the same id, whatever order they arrived in."""
+    key = "|".join([best.sub_event_type, best.place.id if best.place else "", min(m.id for m in mentions)])
+    return f"{iso3}{int(hashlib.sha256(key.encode('utf-8')).hexdigest()[:12], 16) % 10**10:010d}"
+
+
+def _timestamp(day: date | None) -> int:
+    if day is None:
+        return 0
+    return int(datetime.combine(day, time(), tzinfo=timezone.utc).timestamp())
+
+
+def _evidence(mentions: list[EventMention]) -> list[Evidence]:
+    seen, out = set(), []
+    for m in sorted(mentions, key=lambda m: m.article_id):
+        for e in sorted(m.evidence, key=lambda e: e.start):
+            if (e.article_id, e.start, e.end) not in seen:
+                seen.add((e.article_id, e.start, e.end))
+                out.append(e)
+    return out
+
+
+def _confidence(mentions: list[EventMention], sources: dict[str, dict[str, Any]]) -> float:
+    """Independent reports corroborate: 1 - prod(1 - best confidence of each independent source)."""
+    by_source: dict[str, float] = {}
+    for m in mentions:
+        group = (sources.get(m.article_id) or {}).get("dup_group") or m.article_id
+        by_source[group] = max(by_source.get(group, 0.0), m.confidence)
+    return round(min(0.99, 1 - math.prod(1 - c for c in by_source.values())), 2)
+
+
+def _disagreements(mentions: list[EventMention]) -> dict[str, Any]:
+    """What the reports disagree on: days, death tolls, the other side."""
+    out: dict[str, Any] = {}
+    days: dict[str, list[str]] = {}
+    for m in mentions:
+        if m.date_start and (m.time_precision or 9) == 1:
+            days.setdefault(mention_day(m).isoformat(), []).append(m.article_id)
+    if len(days) > 1:
+        out["event_date"] = [{"date": d, "article_ids": sorted(set(a))} for d, a in sorted(days.items())]
+    tolls: dict[int, list[str]] = {}
+    for m in mentions:
+        if m.fatalities:
+            value = m.fatalities.low if m.fatalities.low is not None else m.fatalities.best
+            if value is not None:
+                tolls.setdefault(value, []).append(m.article_id)
+    if len(tolls) > 1:
+        out["fatalities"] = [{"fatalities": v, "article_ids": sorted(set(a))} for v, a in sorted(tolls.items())]
+    sides = {m.actor2 for m in mentions if m.actor2}
+    if len(sides) > 1:
+        out["actor2"] = sorted(sides)
+    return out
+
+
+def _actors_by_name() -> dict[str, Actor]:
+    """Canonical actors by display name (events carry names); empty if the dictionary is unavailable."""
+    try:
+        from frontlines.coding import load_actor_index
+        return {a.name: a for a in load_actor_index().values()}
+    except (ImportError, OSError, ValueError):
+        return {}

@@ -1,0 +1,154 @@
+"""Latency of the web app over a store of synthetic events (default 100,000): the filtered event list and the map.
+
+    .venv/bin/python benchmarks/web_latency.py [--events 100000] [--requests 40]
+
+Builds a throwaway store in a temporary folder (events spread over 2021 across 34 made-up provinces with
+rectangular boundaries, 400 controlled places), then times requests in-process through FastAPI's TestClient
+(the full app: routing, validation, the store, templates or JSON, headers). The map requests use a different
+day each time, so no request is answered from the app's SVG cache. Prints median and p95 per endpoint.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from frontlines.model import ControlInterval, Place
+from frontlines.serve import create_app
+from frontlines.storage import Store
+from frontlines.storage.web import load_event_columns
+
+START = date(2021, 1, 1)
+DAYS = 365
+SUB_TYPES = [("Battles", "Armed clash"), ("Strategic developments", "Non-state actor overtakes territory"),
+             ("Strategic developments", "Government regains territory"),
+             ("Explosions/Remote violence", "Air/drone strike"), ("Violence against civilians", "Attack")]
+ACTORS = ["Taliban", "Military Forces of Afghanistan (2014-2021)", "Police Forces of Afghanistan (2014-2021)",
+          "Islamic State (Afghanistan)", "Civilians (Afghanistan)"]
+WORDS = "fighters attacked the district centre checkpoint overnight officials said clashes continued near the road".split()
+
+
+def provinces() -> list[dict]:
+    """34 made-up provinces on a 7 x 5 grid over Afghanistan's bounding box, each with a capital at its centre."""
+    out = []
+    for n in range(34):
+        col, row = n % 7, n // 7
+        lon0, lat0 = 60.5 + col * 2.0, 29.5 + row * 1.8
+        out.append({"id": f"bench:p{n}", "name": f"Province {n}", "lon": lon0 + 1.0, "lat": lat0 + 0.9,
+                    "wkt": f"POLYGON (({lon0} {lat0}, {lon0 + 2} {lat0}, {lon0 + 2} {lat0 + 1.8}, {lon0} {lat0 + 1.8}, {lon0} {lat0}))"})
+    return out
+
+
+def build_store(path: Path, n_events: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    areas = provinces()
+    with Store(path) as store:
+        places = [Place(a["id"], a["name"], "province", "AF", a["name"], source="boundary:bench") for a in areas]
+        places += [Place(f"bench:c{n}", f"Capital {n}", "city", "AF", a["name"], f"District {n}-0", lat=a["lat"],
+                         lon=a["lon"], is_capital=True) for n, a in enumerate(areas)]
+        store.save_places(places, geometry={a["id"]: a["wkt"] for a in areas})
+        control = []
+        for n in range(400):
+            a = areas[n % 34]
+            pid = f"bench:c{n}" if n < 34 else f"bench:d{n}"
+            if n >= 34:
+                store.save_places([Place(pid, f"District centre {n}", "town", "AF", a["name"], f"District {n}",
+                                         lat=a["lat"] + rng.uniform(-0.8, 0.8), lon=a["lon"] + rng.uniform(-0.9, 0.9))])
+            fall = START + timedelta(days=rng.randrange(DAYS))
+            control += [ControlInterval(pid, pid, "held", ACTORS[1], START, fall, a["name"]),
+                        ControlInterval(pid, pid, "held", ACTORS[0], fall, None, a["name"])]
+        store.save_control(control)
+        columns: dict[str, list] = {k: [] for k in (
+            "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
+            "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision", "notes", "fatalities",
+            "source_count", "article_ids", "evidence", "place_id")}
+        for i in range(n_events):
+            a = areas[rng.randrange(34)]
+            kind, sub = SUB_TYPES[rng.randrange(len(SUB_TYPES))]
+            day = START + timedelta(days=rng.randrange(DAYS))
+            district = f"District {rng.randrange(12)}"
+            sentence = " ".join(rng.choice(WORDS) for _ in range(14))
+            article = f"bench-article-{rng.randrange(n_events // 3 + 1)}"
+            for key, value in (("event_id_cnty", f"AFGB{i:06d}"), ("event_date", day), ("year", day.year),
+                               ("time_precision", 1), ("event_type", kind), ("sub_event_type", sub),
+                               ("actor1", rng.choice(ACTORS)), ("actor2", rng.choice(ACTORS)), ("country", "Afghanistan"),
+                               ("admin1", a["name"]), ("admin2", district), ("location", f"{district} centre"),
+                               ("latitude", a["lat"] + rng.uniform(-0.8, 0.8)), ("longitude", a["lon"] + rng.uniform(-0.9, 0.9)),
+                               ("geo_precision", 1), ("notes", sentence), ("fatalities", rng.randrange(10)),
+                               ("source_count", 1 + rng.randrange(5)), ("article_ids", json.dumps([article])),
+                               ("evidence", json.dumps([{"article_id": article, "sentence": 0, "start": 0,
+                                                         "end": len(sentence), "text": sentence}])),
+                               ("place_id", None)):
+                columns[key].append(value)
+        load_event_columns(store, columns)
+
+
+def timed(client: TestClient, urls: list[str]) -> list[float]:
+    out = []
+    for url in urls:
+        started = time.perf_counter()
+        response = client.get(url)
+        out.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}: {response.text[:200]}")
+    return out
+
+
+def scenarios(rng: random.Random, n: int) -> dict[str, list[str]]:
+    def day() -> date:
+        return START + timedelta(days=rng.randrange(DAYS))
+
+    def window() -> str:
+        first = day()
+        return f"date_from={first}&date_to={first + timedelta(days=30)}"
+
+    map_days = rng.sample(range(DAYS), 2 * n)  # distinct days: the SVG cache never answers
+    return {
+        "events.json, no filter, page 1": ["/events.json"] * n,
+        "events.json, 30 days + type + province": [
+            f"/events.json?{window()}&event_type=Battles&province=Province+{rng.randrange(34)}" for _ in range(n)],
+        "events.json, actor + min_sources, page 20": [
+            f"/events.json?actor=taliban&min_sources=3&page=20" for _ in range(n)],
+        "events.json, text search": [f"/events.json?q={rng.choice(WORDS)}+{rng.choice(WORDS)}" for _ in range(n)],
+        "events (HTML table), 30 days + province": [
+            f"/events?{window()}&province=Province+{rng.randrange(34)}" for _ in range(n)],
+        "map.json, 30 days (as the slider asks)": [
+            f"/map.json?as_of={START + timedelta(days=d)}&days=30&limit=200" for d in map_days[:n]],
+        "map.svg, 30 days (uncached)": [f"/map.svg?as_of={START + timedelta(days=d)}&days=30" for d in map_days[n:]],
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=40, help="requests per endpoint (bounded loop)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="frontlines-web-bench-") as folder:
+        db = Path(folder) / "bench.duckdb"
+        started = time.perf_counter()
+        build_store(db, args.events)
+        print(f"store: {args.events:,} synthetic events, 400 controlled places, 34 boundary areas "
+              f"(built in {time.perf_counter() - started:.1f} s)")
+        with TestClient(create_app(db)) as client:
+            timed(client, ["/events.json", "/map.json"])  # warm-up: first query plans, template compilation
+            print(f"{'endpoint':45} {'median ms':>10} {'p95 ms':>10} {'max ms':>10}  n")
+            for name, urls in scenarios(random.Random(11), args.requests).items():
+                times = sorted(timed(client, urls))
+                p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+                print(f"{name:45} {statistics.median(times):10.1f} {p95:10.1f} {times[-1]:10.1f}  {len(times)}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"python {sys.version.split()[0]}; {os.cpu_count()} CPUs, load average {load} (other work on the machine "
+          f"inflates these figures); in-process TestClient; target: median < 100 ms")
+
+
+if __name__ == "__main__":
+    main()

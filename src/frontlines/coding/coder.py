@@ -1,0 +1,523 @@
+"""Rule-based event coding: asserted sentences + their place, actor and date mentions -> EventMentions.
+
+No parser: a trigger phrase (``data/event_patterns.yaml``) reaches over the token window after it (or before
+it, for "fell to" and passives) to a list of named places, stopping at a clause boundary, a siege word or the
+next trigger. Actors come from the sentence's actor mentions by word order (agent before the trigger, "by X"
+after a passive, "from X" for the side that lost the place); dates from the sentence, its paragraph, the
+article's first dated report of the same kind (so "the northern capitals captured in recent days include
+Kunduz" shares the date of "occupied five provincial capitals over the weekend") or the publication day.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from frontlines.coding.patterns import EventClass, EventPatterns, Taxonomy, Token, Trigger, tokenize
+from frontlines.model import (
+    Actor, ActorMention, Article, DateMention, EventMention, Evidence, PlaceMention, Quantity, Sentence,
+)
+from frontlines.understand.text import fold
+
+ARMED_TYPES = {"State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces"}
+PRECISION_BY_KIND = {"city": 1, "town": 1, "village": 1, "border_crossing": 1, "airport": 1, "base": 1,
+                     "district": 2, "province": 3, "region": 3, "country": 3}
+SKIP = "skip"   # a date result meaning "this is history: no event"
+# Modalities whose cue binds its own clause only: "The Taliban occupied Kandahar …, and began to encircle Kabul
+# because the minister warned the country could fail" is a prediction about the country, not the capture.
+CLAUSE_BOUND_MODALITIES = {"history", "prediction", "plan", "threat", "conditional"}
+# A trailing attribution ("…, officials said.") reports the event; a leading one ("Officials said …") is
+# the officials' statement, which the codebook does not code.
+TRAILING_MODALITIES = {"statement"}
+ASSERTED_AT_TRIGGER = {"asserted"} | CLAUSE_BOUND_MODALITIES | TRAILING_MODALITIES
+CLAUSE_GAP = 60   # characters between a trigger and a later cue for them to be in different clauses"
+
+
+@dataclass
+class Span:
+    """An annotation located on the sentence's tokens ``[first, last]``."""
+    item: PlaceMention | ActorMention
+    first: int
+    last: int
+
+
+@dataclass
+class DateChoice:
+    start: date | None
+    end: date | None
+    precision: int | None
+    how: str                                  # sentence | paragraph | anchor | published | none
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Anchor:
+    """The first dated report of a kind of event in an article: later, undated objects share its date and agent."""
+    choice: DateChoice
+    actor_id: str | None
+    evidence: Evidence
+
+
+@dataclass
+class SentenceView:
+    """One sentence with its tokens and the annotations on them."""
+    sentence: Sentence
+    tokens: list[Token]
+    places: list[Span]
+    actors: list[Span]
+    dates: list[DateMention]
+    quantities: list[Quantity]
+
+
+class EventCoder:
+    """Codes the event mentions of one article at a time."""
+
+    def __init__(self, patterns: EventPatterns, taxonomy: Taxonomy, actors: dict[str, Actor],
+                 country_focus: str | None = "AF") -> None:
+        self.patterns, self.taxonomy, self.actors = patterns, taxonomy, actors
+        self.country_focus = country_focus
+
+    # -- article -----------------------------------------------------------------------------
+    def code(self, article: Article) -> list[EventMention]:
+        """Event mentions of ``article`` (its annotations must be filled), merged within the article."""
+        by_sentence = _by_sentence(article)
+        views = [self._view(article, s, by_sentence) for s in article.sentences]
+        dominant = self._dominant_actor(article)
+        anchors: dict[str, Anchor] = {}
+        found: list[EventMention] = []
+        for i, view in enumerate(views):
+            if view.sentence.modality not in ASSERTED_AT_TRIGGER:
+                continue
+            found.extend(self._code_sentence(article, views, i, anchors, dominant))
+        mentions = _merge_within_article(found)
+        for i, mention in enumerate(mentions):
+            mention.id = f"{article.id}:m{i}"
+        return mentions
+
+    def _view(self, article: Article, sentence: Sentence, by_sentence: dict[str, dict[int, list]]) -> SentenceView:
+        tokens = tokenize(sentence.text, sentence.start)
+        starts = [t.start for t in tokens]
+        places = [_span(m, tokens, starts) for m in by_sentence["places"].get(sentence.index, []) if m.place]
+        actors = [_span(m, tokens, starts) for m in by_sentence["actors"].get(sentence.index, [])
+                  if m.actor_id in self.actors]
+        return SentenceView(sentence, tokens, sorted((p for p in places if p), key=lambda s: s.first),
+                            sorted((a for a in actors if a), key=lambda s: s.first),
+                            by_sentence["dates"].get(sentence.index, []),
+                            by_sentence["quantities"].get(sentence.index, []))
+
+    def _dominant_actor(self, article: Article) -> str | None:
+        """The armed actor the article names most (ties: the first named)."""
+        counts = Counter(m.actor_id for m in article.actors if m.actor_id in self.actors
+                         and self.actors[m.actor_id].type_on(article.published) in ARMED_TYPES)
+        return counts.most_common(1)[0][0] if counts else None
+
+    # -- sentence ----------------------------------------------------------------------------
+    def _code_sentence(self, article: Article, views: list[SentenceView], index: int,
+                       anchors: dict[str, Anchor], dominant: str | None) -> list[EventMention]:
+        view = views[index]
+        triggers = [t for t in self.patterns.triggers(view.tokens)
+                    if self._is_done(view.tokens, t) and _asserted_at(view, t)]
+        trigger_tokens = {i for t in triggers for i in range(t.first, t.last + 1)}
+        claimed = {id(s.item) for t in triggers for s in self._reach(view, t, trigger_tokens)}
+        out: list[EventMention] = []
+        for trigger in triggers:
+            out.extend(self._code_trigger(article, views, index, trigger, trigger_tokens, claimed, anchors, dominant))
+        converting = [t.event_class for t in triggers if t.phrase in t.event_class.converts_territory]
+        if converting:
+            out = [self._converted(m, converting[0]) for m in out]
+        out = self._apply_hierarchy(out)
+        if len(out) == 1:
+            out[0].fatalities = _lowest_killed(view.quantities)
+        return out
+
+    def _code_trigger(self, article: Article, views: list[SentenceView], index: int, trigger: Trigger,
+                      trigger_tokens: set[int], claimed: set[int], anchors: dict[str, Anchor],
+                      dominant: str | None) -> list[EventMention]:
+        view, cls = views[index], trigger.event_class
+        chain = self._reach(view, trigger, trigger_tokens)
+        places, inherited = self._event_places(chain, cls, view), False
+        if not places and not cls.territory:
+            places = self._event_places([s for s in view.places if id(s.item) in claimed] or view.places, cls, view)
+            if not places:
+                places, inherited = self._inherited_places(views, index, cls), True
+        agent = self._agent(view, trigger, cls)
+        actor_id = agent.item.actor_id if agent else None
+        anchor = anchors.get(cls.name) if cls.territory else None
+        choice = self._date(article, views, index, trigger, anchor)
+        if choice == SKIP:
+            return []
+        if cls.territory and cls.name not in anchors and choice.start and choice.how in ("sentence", "paragraph") \
+                and (choice.precision or 1) <= 2:
+            anchors[cls.name] = Anchor(choice, actor_id, _evidence(article, view.sentence))
+        if not places:
+            return []   # an aggregate without a named place stays a claim
+        actor_how = "sentence"
+        if actor_id is None:
+            actor_id = (anchor.actor_id if anchor and anchor.actor_id else None) or dominant
+            actor_how = "fallback"
+        day = choice.start
+        if actor_id is None or not self._actor_fits(actor_id, cls, day):
+            return []
+        opponent, assoc2 = self._opponent(view, trigger, cls, actor_id, chain)
+        sub = cls.sub_event_for(self.actors[actor_id].type_on(day - timedelta(days=1) if day else None))
+        event_type = self.taxonomy.event_type(sub)
+        evidence = [_evidence(article, view.sentence)]
+        if anchor and choice.how == "anchor":
+            evidence = [anchor.evidence] + evidence
+        confidence = cls.confidence + (0.1 if actor_how == "sentence" else -0.1) - (0.15 if inherited else 0.0) \
+            + {"sentence": 0.05, "paragraph": 0.0, "anchor": 0.0, "published": -0.1}.get(choice.how, -0.2)
+        out = []
+        for span in places:
+            place_mention: PlaceMention = span.item
+            place = place_mention.place
+            if event_type == "Battles" and self.country_focus and place.country != self.country_focus:
+                continue    # fighting outside the country of focus is not ours to code as Battles
+            out.append(EventMention(
+                article_id=article.id, event_type=event_type, sub_event_type=sub,
+                actor1=self.actors[actor_id].name, actor2=self._name(opponent), assoc_actor_2=self._name(assoc2),
+                place=place, geo_precision=place_mention.geo_precision or PRECISION_BY_KIND.get(place.kind, 2),
+                date_start=choice.start, date_end=choice.end, time_precision=choice.precision,
+                civilian_targeting=event_type == "Violence against civilians" or opponent == "civilians",
+                confidence=round(min(0.95, max(0.05, confidence)), 2), evidence=list(evidence)))
+        return out
+
+    def _converted(self, mention: EventMention, cls: EventClass) -> EventMention:
+        """A capture "without a fight" is a non-violent transfer."""
+        if mention.event_type != "Battles" or mention.sub_event_type == "Armed clash":
+            return mention
+        sub = cls.sub_event_for(None)
+        return replace(mention, sub_event_type=sub, event_type=self.taxonomy.event_type(sub))
+
+    # -- triggers and places -------------------------------------------------------------------
+    def _is_done(self, tokens: list[Token], trigger: Trigger) -> bool:
+        """False for "trying to capture", "could fall", "did not capture": attempts, plans, possibilities."""
+        before = [t.text for t in tokens[max(0, trigger.first - 2):trigger.first]]
+        if any(word in self.patterns.done for word in before):
+            return True
+        if before and before[-1] in self.patterns.not_done:
+            return False
+        return not (len(before) == 2 and before[0] in self.patterns.not_done)
+
+    def _stops(self, cls: EventClass) -> set[str]:
+        return self.patterns.scope_stop | (self.patterns.territory_stop if cls.territory else set())
+
+    def _passive(self, tokens: list[Token], trigger: Trigger) -> bool:
+        """"was captured", "was also captured", "had been taken"."""
+        return any(t.text in self.patterns.passive_markers for t in tokens[max(0, trigger.first - 2):trigger.first])
+
+    def _reach(self, view: SentenceView, trigger: Trigger, taken: set[int]) -> list[Span]:
+        """The list of places the trigger reaches: after it, or before it for "fell to" and passives."""
+        cls = trigger.event_class
+        if trigger.phrase in cls.place_before or (cls.territory and self._passive(view.tokens, trigger)):
+            subject = self._subject(view, trigger, cls, taken)
+            if trigger.phrase in cls.place_before or any(s.item.place.kind != "country" for s in subject):
+                return subject
+        return self._walk(view, trigger.last + 1, 1, cls, taken)
+
+    def _subject(self, view: SentenceView, trigger: Trigger, cls: EventClass, taken: set[int]) -> list[Span]:
+        """The places a passive trigger is about: the list that opens its clause
+        ("Maidan Shahr, the capital of Wardak province west of Kabul, also fell to ..." is Maidan Shahr)."""
+        stops, j = self._stops(cls), trigger.first - 1
+        while j >= 0 and trigger.first - j <= 2 * self.patterns.reach:
+            if view.tokens[j].text in stops or j in taken or _in_dateline(view, view.tokens[j].start):
+                break
+            j -= 1
+        first = next((s for s in view.places if s.first > j and s.last < trigger.first), None)
+        return self._walk(view, first.first, 1, cls, taken, limit=trigger.first) if first else []
+
+    def _walk(self, view: SentenceView, j: int, step: int, cls: EventClass, taken: set[int],
+              limit: int | None = None) -> list[Span]:
+        stops, chain, gap = self._stops(cls), [], 0
+        at = {(s.first if step > 0 else s.last): s for s in view.places}
+        end = len(view.tokens) if limit is None else limit
+        while 0 <= j < end:
+            span = at.get(j)
+            if span:
+                chain.append(span)
+                j, gap = ((span.last + 1) if step > 0 else (span.first - 1)), 0
+                continue
+            word = view.tokens[j].text
+            if word in stops or j in taken:
+                break
+            if chain and word not in self.patterns.list_joiners:
+                break
+            gap += 1
+            if gap > self.patterns.reach:
+                break
+            j += step
+        return chain if step > 0 else chain[::-1]
+
+    def _event_places(self, chain: list[Span], cls: EventClass, view: SentenceView) -> list[Span]:
+        """Places an event can be at: no countries; a province that is a listed town's own is an apposition;
+        "the Helmand capital" is the capital named in the same sentence."""
+        spans = [self._capital_of(s, view) for s in chain if s.item.place.kind not in ("country", "region")
+                 and not _in_dateline(view, s.item.start)]
+        spans = [s for s in spans if not _is_apposition(s, spans, view.tokens)]
+        if cls.territory:
+            spans = [s for s in spans if s.item.place.kind in self.patterns.territory_kinds]
+        unique: dict[str, Span] = {}
+        for s in spans:
+            unique.setdefault(s.item.place.id, s)
+        return list(unique.values())
+
+    def _capital_of(self, span: Span, view: SentenceView) -> Span:
+        place, tokens = span.item.place, view.tokens
+        if place.kind != "province" or span.last + 1 >= len(tokens) or tokens[span.last + 1].text != "capital":
+            return span
+        return next((s for s in view.places if s.item.place.is_capital and s.item.place.kind != "province"
+                     and fold(s.item.place.admin1 or "") == fold(place.name)), span)
+
+    def _inherited_places(self, views: list[SentenceView], index: int, cls: EventClass) -> list[Span]:
+        """For fighting or strikes "in the city": the one local place of one of the three sentences before."""
+        for back in (1, 2, 3):
+            if index - back < 0:
+                break
+            spans = [s for s in self._event_places(views[index - back].places, cls, views[index - back])
+                     if s.item.place.kind != "province"]
+            if spans:
+                return spans if len(spans) == 1 else []   # several places: which one is unknowable
+        return []
+
+    # -- actors ------------------------------------------------------------------------------------
+    def _agent(self, view: SentenceView, trigger: Trigger, cls: EventClass) -> Span | None:
+        tokens = view.tokens
+        usable = [a for a in view.actors if not self._is_ally(tokens, a) and a.item.actor_id != "civilians"
+                  and a.item.actor_id not in self.patterns.not_combatants]
+        after = [a for a in usable if a.first > trigger.last]
+        for a in after:
+            window = [t.text for t in tokens[trigger.last + 1:a.first]]
+            if "by" in window and len(window) - window.index("by") <= 3 and len(window) <= 8:
+                return a
+        if trigger.phrase in cls.agent_after and after and after[0].first - trigger.last <= 6:
+            return after[0]
+        before = [a for a in usable if a.last < trigger.first and not self._after_word(tokens, a, {"from", "against"})]
+        if before:
+            return before[-1]
+        if not cls.territory and after:
+            return after[0]
+        return None
+
+    def _opponent(self, view: SentenceView, trigger: Trigger, cls: EventClass, actor_id: str,
+                  chain: list[Span]) -> tuple[str | None, str | None]:
+        """actor2 (named in the sentence, else the usual opponent of actor1) and, for territory, assoc_actor_2."""
+        tokens, assoc = view.tokens, None
+        others = [a for a in view.actors if a.item.actor_id != actor_id and not self._is_ally(tokens, a)
+                  and a.item.actor_id not in self.patterns.not_combatants
+                  and (a.item.actor_id != "civilians" or cls.default_actor2 == "civilians")]
+        if cls.territory:
+            end = chain[-1].last if chain else trigger.last
+            named = [a for a in others if a.first > trigger.last and self._after_word(tokens, a, {"from", "against"})]
+            between = [a for a in others if trigger.last < a.first and (not chain or a.last < chain[0].first)
+                       and self.actors[a.item.actor_id].type_on(None) == "Political militia"]
+            assoc = between[0].item.actor_id if between else None
+            if named and named[0].first - end <= 6:
+                return named[0].item.actor_id, assoc
+        elif others:
+            return others[0].item.actor_id, None
+        if cls.default_actor2:
+            return (cls.default_actor2 if cls.default_actor2 in self.actors else None), None
+        if cls.name == "arrests":
+            return None, None
+        return self.patterns.default_opponents.get(actor_id), assoc
+
+    def _is_ally(self, tokens: list[Token], span: Span) -> bool:
+        return self._after_word(tokens, span, self.patterns.ally_markers, window=3)
+
+    @staticmethod
+    def _after_word(tokens: list[Token], span: Span, words: set[str], window: int = 2) -> bool:
+        return any(t.text in words for t in tokens[max(0, span.first - window):span.first])
+
+    def _actor_fits(self, actor_id: str, cls: EventClass, day: date | None) -> bool:
+        actor = self.actors.get(actor_id)
+        if actor is None:
+            return False
+        kind = actor.type_on(day)
+        if kind == "Civilians":
+            return False
+        return cls.actor1_types is None or kind in cls.actor1_types
+
+    def _name(self, actor_id: str | None) -> str | None:
+        actor = self.actors.get(actor_id) if actor_id else None
+        return actor.name if actor else None
+
+    # -- dates -----------------------------------------------------------------------------------------
+    def _date(self, article: Article, views: list[SentenceView], index: int, trigger: Trigger,
+              anchor: Anchor | None) -> DateChoice | str:
+        """The sentence's own date, else its paragraph's, else the anchor's, else the publication day."""
+        pub, view = article.published, views[index]
+        offset = view.tokens[trigger.first].start
+        own = [d for d in view.dates if d.date_start and not _in_dateline(view, d.start)]
+        if own:
+            nearest = min(own, key=lambda d: abs(d.start - offset))
+            if self._is_history(nearest, pub) and abs(nearest.start - offset) <= 80:
+                return SKIP
+        usable = sorted((d for d in own if self._usable(d, pub)), key=lambda d: abs(d.start - offset))
+        anchor_choice = anchor.choice if anchor else None
+        if usable:
+            d = usable[0]
+            choice = self._offset(view, trigger,
+                                  DateChoice(d.date_start, d.date_end or d.date_start, d.precision or 1, "sentence"))
+            if anchor_choice and _vague(choice) and _inside(anchor_choice, choice):
+                return replace(anchor_choice, how="anchor")
+            return choice
+        paragraph = view.sentence.paragraph
+        for back in range(index - 1, -1, -1):
+            if views[back].sentence.paragraph != paragraph:
+                break
+            near = [d for d in views[back].dates if d.date_start and self._usable(d, pub)]
+            if near:
+                d = near[-1]
+                return DateChoice(d.date_start, d.date_end or d.date_start, d.precision or 1, "paragraph")
+        if anchor_choice:
+            return replace(anchor_choice, how="anchor")
+        if pub:
+            days = trigger.event_class.recent_days
+            return DateChoice(pub - timedelta(days=self.patterns.recent_days if days is None else days), pub, 2,
+                              "published")
+        return DateChoice(None, None, None, "none")
+
+    def _offset(self, view: SentenceView, trigger: Trigger, choice: DateChoice) -> DateChoice:
+        """ "a day after seizing Farah": the day before the sentence's date."""
+        for phrase, days in self.patterns.day_offsets.items():
+            before = tuple(t.text for t in view.tokens[max(0, trigger.first - len(phrase)):trigger.first])
+            if before == phrase and choice.start:
+                return replace(choice, start=choice.start + timedelta(days=days),
+                               end=(choice.end or choice.start) + timedelta(days=days))
+        return choice
+
+    def _is_history(self, d: DateMention, pub: date | None) -> bool:
+        if d.historical:
+            return True
+        if pub is None:
+            return False   # no reference day: only the date finder's own "historical" flag can tell
+        return d.date_start is not None and d.date_start < pub - timedelta(days=self.patterns.max_age_days)
+
+    def _usable(self, d: DateMention, pub: date | None) -> bool:
+        if d.date_start is None or self._is_history(d, pub):
+            return False
+        return pub is None or d.date_start <= pub    # a date after publication is a plan, not the event
+
+    def _apply_hierarchy(self, mentions: list[EventMention]) -> list[EventMention]:
+        """One sentence, one place, one actor pair: keep the sub-event type the codebook ranks first."""
+        rank = self.taxonomy.rank
+        best: dict[tuple, EventMention] = {}
+        for m in mentions:
+            key = (m.place.id if m.place else None, frozenset({m.actor1, m.actor2}))
+            kept = best.get(key)
+            if kept is None or rank.get(m.sub_event_type, 99) < rank.get(kept.sub_event_type, 99):
+                best[key] = m
+        return [m for m in mentions if best.get((m.place.id if m.place else None, frozenset({m.actor1, m.actor2}))) is m]
+
+
+# -- module helpers ---------------------------------------------------------------------------------
+def _by_sentence(article: Article) -> dict[str, dict[int, list]]:
+    """Each kind of annotation grouped by sentence index, once per article (not once per sentence)."""
+    out: dict[str, dict[int, list]] = {}
+    for kind in ("places", "actors", "dates", "quantities"):
+        groups: dict[int, list] = {}
+        for item in getattr(article, kind):
+            groups.setdefault(item.sentence, []).append(item)
+        out[kind] = groups
+    return out
+
+
+def _span(mention: PlaceMention | ActorMention, tokens: list[Token], starts: list[int]) -> Span | None:
+    """The tokens a mention covers (a mention inside a glued token, "HeratThe", covers that token)."""
+    last = bisect_left(starts, mention.end) - 1
+    first = bisect_right(starts, mention.start) - 1
+    if first < 0 or tokens[first].end <= mention.start:
+        first += 1
+    if first >= len(tokens) or last < first:
+        return None
+    return Span(mention, first, last)
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .'\-]{1,40},[^\n]{0,40}?\s[-\u2013\u2014]+\s")
+
+
+def _in_dateline(view: SentenceView, offset: int) -> bool:
+    """Is the offset inside a wire dateline ("ZARANJ, Aug 7 (Frontlines Wire) - ")? Its date is the filing day."""
+    match = _DATELINE.match(view.sentence.text)
+    return bool(match) and offset < view.sentence.start + match.end()
+
+
+def _is_apposition(span: Span, spans: list[Span], tokens: list[Token]) -> bool:
+    """Is this place named only as where another listed place is ("Pul-i-Khumri, the capital of Baghlan")?"""
+    place = span.item.place
+    name = fold(place.name)
+    homes = {fold(home) for o in spans if o.item.place.id != place.id and o.item.place.kind != "province"
+             for home in (o.item.place.admin1, o.item.place.admin2) if home}
+    if name not in homes:
+        return False
+    if place.kind == "province":
+        return True
+    followed_by_province = span.last + 1 < len(tokens) and tokens[span.last + 1].text in ("province", "district")
+    # the seat of a province or district of the same name: Kunduz (Kunduz), Qalat (Qalat district)
+    own_seat = (place.is_capital and name == fold(place.admin1 or "")) or name == fold(place.admin2 or "")
+    return followed_by_province or not own_seat
+
+
+def _asserted_at(view: SentenceView, trigger: Trigger) -> bool:
+    """Is the trigger's own clause asserted? Yes in an asserted sentence, or when the sentence's modality cue
+    (a modal verb, a past year) comes well after the trigger, in a later clause."""
+    sentence = view.sentence
+    if sentence.modality == "asserted":
+        return True
+    if not sentence.modality_cue:
+        return False
+    at = sentence.text.find(sentence.modality_cue)
+    trigger_end = view.tokens[trigger.last].end - sentence.start
+    if sentence.modality in TRAILING_MODALITIES:
+        return at >= trigger_end
+    return sentence.modality in CLAUSE_BOUND_MODALITIES and at >= 0 and at - trigger_end >= CLAUSE_GAP
+
+
+def _evidence(article: Article, sentence: Sentence) -> Evidence:
+    return Evidence(article.id, sentence.index, sentence.start, sentence.end, article.text[sentence.start:sentence.end])
+
+
+def _vague(choice: DateChoice) -> bool:
+    return (choice.precision or 1) >= 2 and choice.end is not None and choice.start is not None \
+        and (choice.end - choice.start).days > 2
+
+
+def _inside(inner: DateChoice, outer: DateChoice) -> bool:
+    return inner.start is not None and outer.start <= inner.start and (inner.end or inner.start) <= outer.end
+
+
+def _lowest_killed(quantities: list[Quantity]) -> Quantity | None:
+    """ACLED's conservative figure: the lowest reported death toll in the sentence."""
+    killed = [q for q in quantities if q.kind == "killed" and (q.low is not None or q.best is not None)]
+    return min(killed, key=lambda q: q.low if q.low is not None else q.best) if killed else None
+
+
+def _merge_within_article(mentions: list[EventMention]) -> list[EventMention]:
+    """One article reporting the same event in several sentences: one mention with all its sentences."""
+    merged: dict[tuple, EventMention] = {}
+    for m in mentions:
+        key = (m.sub_event_type, m.place.id if m.place else None, m.actor1)
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = m
+            continue
+        seen = {(e.sentence, e.article_id) for e in kept.evidence}
+        kept.evidence += [e for e in m.evidence if (e.sentence, e.article_id) not in seen]
+        kept.evidence.sort(key=lambda e: e.start)
+        if (m.time_precision or 9, _width(m)) < (kept.time_precision or 9, _width(kept)):
+            kept.date_start, kept.date_end, kept.time_precision = m.date_start, m.date_end, m.time_precision
+        kept.confidence = round(min(0.95, max(kept.confidence, m.confidence) + 0.05), 2)
+        kept.actor2 = kept.actor2 or m.actor2
+        kept.assoc_actor_2 = kept.assoc_actor_2 or m.assoc_actor_2
+        if m.fatalities and (kept.fatalities is None or _toll(m.fatalities) < _toll(kept.fatalities)):
+            kept.fatalities = m.fatalities
+    return list(merged.values())
+
+
+def _width(m: EventMention) -> int:
+    return (m.date_end - m.date_start).days if m.date_start and m.date_end else 10_000
+
+
+def _toll(q: Quantity) -> int:
+    return q.low if q.low is not None else (q.best or 0)

@@ -1,0 +1,386 @@
+"""The web app: every page over the store as HTML and as JSON (Datasette's rule), read-only.
+
+``/events`` is HTML for a browser and JSON for ``Accept: application/json``; ``/events.json`` is always JSON.
+The JSON routes are the documented API (``/openapi.json``); the HTML routes render the same data.
+"""
+from __future__ import annotations
+
+import json
+import math
+import threading
+from contextlib import asynccontextmanager
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, AsyncIterator, Callable
+from urllib.parse import parse_qsl, urlencode
+
+import duckdb
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from frontlines.serve import pages
+from frontlines.storage import Store, StoreError
+from frontlines.storage import web as queries
+
+HERE = Path(__file__).parent
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+HTML_ONLY_KEYS = {"html", "text_html", "tally_changes"}
+
+
+# -- parameters ------------------------------------------------------------------------------------------
+def _printable(value: str) -> str:
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_printable)]
+Ident = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_printable)]
+
+
+class EventQuery(BaseModel):
+    """Filters of the events table; empty parameters mean "no filter"."""
+    model_config = ConfigDict(extra="ignore")
+
+    date_from: date | None = Field(None, description="First event date (YYYY-MM-DD), inclusive")
+    date_to: date | None = Field(None, description="Last event date (YYYY-MM-DD), inclusive")
+    event_type: Text | None = Field(None, description="ACLED event type, e.g. Battles")
+    sub_event_type: Text | None = Field(None, description="ACLED sub-event type, e.g. Armed clash")
+    actor: Text | None = Field(None, description="Part of any actor's name (actor1, actor2 or associated)")
+    province: Text | None = Field(None, description="admin1, exactly")
+    district: Text | None = Field(None, description="admin2, exactly")
+    q: Text | None = Field(None, description="Text search in notes, location and evidence sentences")
+    min_sources: int | None = Field(None, ge=0, le=10_000, description="At least this many source articles")
+    page: int = Field(1, ge=1, le=1_000_000)
+    size: int = Field(50, ge=1, le=500, description="Events per page")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "EventQuery":
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from must be on or before date_to")
+        return self
+
+    def store_filters(self) -> dict[str, Any]:
+        return {"date_from": self.date_from, "date_to": self.date_to, "event_type": self.event_type,
+                "sub_event_type": self.sub_event_type, "actor": self.actor, "admin1": self.province,
+                "admin2": self.district, "text": self.q, "min_sources": self.min_sources}
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    page: int = Field(1, ge=1, le=1_000_000)
+    size: int = Field(50, ge=1, le=500)
+
+
+class MapQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    as_of: date | None = Field(None, description="Show the picture on this day (default: the last event date)")
+    days: int = Field(30, ge=1, le=3660, description="Events of this many days up to as_of")
+    limit: int = Field(1000, ge=1, le=5000, description="At most this many events, newest first")
+
+
+class AsOfQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    as_of: date | None = Field(None, description="The day (default: the last event date)")
+
+
+class ReportQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    as_of: date | None = Field(None, description="Report date (default: the last event date)")
+    since: date | None = Field(None, description="Report what changed since this date")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "ReportQuery":
+        if self.as_of and self.since and self.since > self.as_of:
+            raise ValueError("since must be on or before as_of")
+        return self
+
+
+# -- middleware --------------------------------------------------------------------------------------------
+class Hardening:
+    """Adds the security headers to every response and drops empty query parameters (an empty form field)."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        raw = scope.get("query_string", b"").decode("latin-1")
+        if raw:
+            kept = [(k, v) for k, v in parse_qsl(raw, keep_blank_values=True) if v.strip()]
+            scope = dict(scope, query_string=urlencode(kept).encode("latin-1", "replace"))
+
+        async def send_hardened(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+                message = dict(message, headers=list(message.get("headers", [])) + extra)
+            await send(message)
+
+        await self.app(scope, receive, send_hardened)
+
+
+# -- rendering ------------------------------------------------------------------------------------------------
+def wants_json(request: Request) -> bool:
+    if request.url.path.endswith(".json"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready data without the pre-rendered HTML fragments (and NaN or infinity as null: JSON has neither)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if k not in HTML_ONLY_KEYS}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def local_url(request: Request, path: str | None = None, **params: Any) -> str:
+    """A relative link to ``path`` (default: this page) with this page's query changed by ``params``."""
+    query = dict(request.query_params)
+    query.update({k: v for k, v in params.items() if v is not None})
+    for key in [k for k, v in params.items() if v is None]:
+        query.pop(key, None)
+    target = path or request.url.path
+    return f"{target}?{urlencode(query)}" if query else target
+
+
+def json_url(request: Request) -> str:
+    path = request.url.path.rstrip("/") or "/index"
+    return local_url(request, path if path.endswith(".json") else f"{path}.json")
+
+
+def _json_value(value: Any) -> Any:
+    """What ``json`` cannot encode by itself: dates, dataclasses, bytes."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def _shown(value: Any) -> Any:
+    """A value as a cell shows it: nothing for None, 200 rather than 200.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def make_environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["fmt"] = _shown
+    return env
+
+
+def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The web app over the store at ``db_path``, opened read-only.
+
+    ``allowed_hosts`` limits the Host header the app answers to (``frontlines serve`` passes the loopback names
+    when it binds to loopback, so a web page cannot reach the store by DNS rebinding).
+    Raises :class:`StoreError` when the file is missing or is not a frontlines store.
+    """
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise StoreError(f"no store at {db_path}")
+    store = Store(db_path, read_only=True)
+    if store.schema_version() < 1:
+        store.close()
+        raise StoreError(f"{db_path} is not a frontlines store (no schema)")
+    lock = threading.Lock()  # one DuckDB connection: requests take turns
+    env = make_environment()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        with lock:
+            store.close()
+
+    app = FastAPI(title="frontlines", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan,
+                  description="Read-only API over a frontlines store: events with their sources and evidence, "
+                              "articles with everything extracted from them, claims, control and the situation report. "
+                              "Every HTML page is also JSON: add `.json` to the path or send `Accept: application/json`.")
+    app.state.store, app.state.lock = store, lock
+    app.add_middleware(Hardening)
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    try:
+        first, last = queries.event_date_range(store)
+        control_first, control_last = queries.control_date_range(store)
+        boundaries = pages.Boundaries(queries.boundary_areas(store))
+        extent = queries.located_extent(store)
+        facets = queries.event_facets(store)  # the store is read-only: the drop-downs never change
+    except duckdb.Error as exc:
+        store.close()
+        raise StoreError(f"{db_path} cannot be read as a frontlines store: {exc}") from exc
+    first = min([d for d in (first, control_first) if d], default=None)
+    last = max([d for d in (last, control_last) if d], default=None)
+    default_day = last or date.today()
+    bbox = _bbox(extent, boundaries.bounds())
+
+    def read(fn: Callable, *args: Any) -> Any:
+        with lock:
+            return fn(store, *args)
+
+    def respond(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
+        if wants_json(request):
+            return Response(json.dumps(plain(data), default=_json_value, ensure_ascii=False), status_code=status,
+                            media_type="application/json")
+        html = env.get_template(template).render(
+            data=data, request_path=request.url.path, json_url=json_url(request),
+            url=lambda path=None, **kw: local_url(request, path, **kw), first_day=first, last_day=last)
+        return HTMLResponse(html, status_code=status)
+
+    # -- errors: a message, never a traceback -----------------------------------------------------------
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{"param": ".".join(str(p) for p in e.get("loc", ())[1:]) or "query", "message": e.get("msg", "invalid")}
+                  for e in exc.errors()]
+        return respond(request, "error.html", {"status": 422, "error": "Invalid parameters", "errors": errors}, 422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return respond(request, "error.html", {"status": exc.status_code, "error": str(exc.detail), "errors": []},
+                       exc.status_code)
+
+    @app.exception_handler(pages.NotFound)
+    async def not_found(request: Request, exc: pages.NotFound) -> Response:
+        return respond(request, "error.html", {"status": 404, "error": str(exc), "errors": []}, 404)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        return respond(request, "error.html", {"status": 500, "error": "Internal error: the server could not build "
+                                               "this page", "errors": []}, 500)
+
+    @app.exception_handler(duckdb.Error)
+    async def store_error(request: Request, exc: duckdb.Error) -> Response:
+        return respond(request, "error.html", {"status": 400, "error": "The store could not answer this request",
+                                               "errors": [{"param": "query", "message": type(exc).__name__}]}, 400)
+
+    # -- pages -----------------------------------------------------------------------------------------
+    @app.get("/", include_in_schema=False)
+    @app.get("/index.json", summary="Row counts and the date range of the store", tags=["overview"])
+    def index(request: Request) -> Response:
+        return respond(request, "index.html", read(pages.overview))
+
+    @app.get("/map", include_in_schema=False)
+    @app.get("/map.json", summary="Events and control status as of a day", tags=["map"])
+    def map_page(request: Request, query: Annotated[MapQuery, Query()]) -> Response:
+        as_of = query.as_of or default_day
+        data = read(pages.map_data, as_of, query.days, query.limit)
+        data["svg_url"] = f"/map.svg?as_of={as_of.isoformat()}&days={query.days}"
+        data["range"] = {"first": first or as_of, "last": last or as_of,
+                         "offset": max(0, ((as_of - (first or as_of)).days))}
+        data["range"]["length"] = max(data["range"]["offset"], ((last or as_of) - (first or as_of)).days)
+        return respond(request, "map.html", data)
+
+    @lru_cache(maxsize=256)
+    def cached_svg(as_of: date, days: int, limit: int) -> str:
+        return read(pages.map_svg, as_of, days, limit, boundaries, bbox)
+
+    @app.get("/map.svg", summary="The map as SVG (shared map module)", tags=["map"],
+             response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
+    def map_svg(query: Annotated[MapQuery, Query()]) -> Response:
+        try:
+            svg = cached_svg(query.as_of or default_day, query.days, query.limit)
+        except pages.Unavailable as exc:
+            raise HTTPException(503, str(exc)) from exc
+        return Response(svg, media_type="image/svg+xml", headers={"cache-control": "max-age=60"})
+
+    @app.get("/events", include_in_schema=False)
+    @app.get("/events.json", summary="Events, filtered and paginated", tags=["events"])
+    def events(request: Request, query: Annotated[EventQuery, Query()]) -> Response:
+        data = read(pages.event_list, query.store_filters(), query.page, query.size)
+        data["query"] = query.model_dump(exclude_none=True)
+        if wants_json(request):
+            data["next_url"] = local_url(request, page=query.page + 1) if query.page < data["pages"] else None
+        else:
+            data["facets"] = facets
+        return respond(request, "events.html", data)
+
+    @app.get("/events/{event_id}", include_in_schema=False)
+    @app.get("/events/{event_id}.json", summary="One event, its sources and evidence", tags=["events"])
+    def event(request: Request, event_id: Ident) -> Response:
+        return respond(request, "event.html", read(pages.event_detail, event_id))
+
+    @app.get("/articles", include_in_schema=False)
+    @app.get("/articles.json", summary="Articles (without text), newest first", tags=["articles"])
+    def articles(request: Request, query: Annotated[PageQuery, Query()]) -> Response:
+        return respond(request, "articles.html", read(pages.article_index, query.page, query.size))
+
+    @app.get("/articles/{article_id}", include_in_schema=False)
+    @app.get("/articles/{article_id}.json", summary="One article and everything extracted from it", tags=["articles"])
+    def article(request: Request, article_id: Ident) -> Response:
+        return respond(request, "article.html", read(pages.article_explain, article_id))
+
+    @app.get("/claims", include_in_schema=False)
+    @app.get("/claims.json", summary="Claims beside the computed tallies", tags=["claims"])
+    def claims(request: Request, query: Annotated[AsOfQuery, Query()]) -> Response:
+        return respond(request, "claims.html", read(pages.claims_page, query.as_of or default_day))
+
+    @lru_cache(maxsize=64)
+    def cached_chart(as_of: date) -> str:
+        return read(pages.tally_chart_svg, as_of)
+
+    @app.get("/claims/chart.svg", summary="Observed tallies (lines) and claimed tallies (markers) as SVG",
+             tags=["claims"], response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
+    def claims_chart(query: Annotated[AsOfQuery, Query()]) -> Response:
+        try:
+            svg = cached_chart(query.as_of or default_day)
+        except pages.Unavailable as exc:
+            raise HTTPException(503, str(exc)) from exc
+        except Exception as exc:  # the chart belongs to another stage: its failure is reported, not a crash
+            raise HTTPException(503, f"The tally chart could not be drawn: {type(exc).__name__}") from exc
+        return Response(svg, media_type="image/svg+xml")
+
+    @app.get("/report", include_in_schema=False)
+    @app.get("/report.json", summary="The situation report as of a day", tags=["report"])
+    def report(request: Request, query: Annotated[ReportQuery, Query()]) -> Response:
+        return respond(request, "report.html", read(pages.situation, query.as_of or default_day, query.since))
+
+    @app.get("/api", include_in_schema=False)
+    def api(request: Request) -> Response:
+        return respond(request, "api.html", {"schema": app.openapi()})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg")
+
+    return app
+
+
+def _bbox(extent: tuple | None, shapes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float] | None:
+    """A fixed frame for every date, so the map does not jump as the slider moves."""
+    boxes = ([extent] if extent else []) + shapes
+    if not boxes:
+        return None
+    xs = [b[0] for b in boxes] + [b[2] for b in boxes]
+    ys = [b[1] for b in boxes] + [b[3] for b in boxes]
+    pad_x, pad_y = max((max(xs) - min(xs)) * 0.04, 0.2), max((max(ys) - min(ys)) * 0.04, 0.2)
+    return (min(xs) - pad_x, min(ys) - pad_y, max(xs) + pad_x, max(ys) + pad_y)

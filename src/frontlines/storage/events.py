@@ -1,0 +1,107 @@
+"""Queries fusion needs beyond the Store's own: which mentions are new, which events went stale."""
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from frontlines.model import Event, EventMention
+from frontlines.storage import EVENT_COLUMNS, Store, _event_row, _mention_from_row
+
+
+def _mentions(store: Store, where: str, params: list[Any]) -> list[EventMention]:
+    rows = store._dicts(f"SELECT * FROM event_mentions WHERE {where} ORDER BY article_id, id", params)
+    places = {p.id: p for p in store.places_by_id(list({r["place_id"] for r in rows if r["place_id"]}))}
+    return [_mention_from_row(r, places) for r in rows]
+
+
+def save_events(store: Store, events: list[Event], replace_ids: list[str] | None = None) -> None:
+    """``Store.save_events`` in one columnar insert (row-by-row inserts take seconds per thousand events)."""
+    with store.transaction():
+        ids = [e.event_id_cnty for e in events] + list(replace_ids or [])
+        if ids:
+            store.con.execute("DELETE FROM events WHERE list_contains(?, event_id_cnty)", [ids])
+        if not events:
+            return
+        rows = [_event_row(e) for e in events]
+        table = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(EVENT_COLUMNS)})
+        store.con.register("frontlines_new_events", table)
+        try:
+            quoted = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+            store.con.execute(f"INSERT INTO events ({quoted}) SELECT {quoted} FROM frontlines_new_events")
+        finally:
+            store.con.unregister("frontlines_new_events")
+
+
+def unlinked_mentions(store: Store) -> list[EventMention]:
+    """Mentions not (or no longer) part of a stored event: what fusion has to place."""
+    return _mentions(store, "event_id IS NULL OR event_id NOT IN (SELECT event_id_cnty FROM events)", [])
+
+
+def undated_mentions(store: Store) -> list[EventMention]:
+    """Mentions without a date: they can only be one event with each other."""
+    return _mentions(store, "date_start IS NULL", [])
+
+
+def link_mentions(store: Store, links: dict[str, str]) -> None:
+    """Record mention id -> event id in one statement (``Store.link_mentions`` updates row by row)."""
+    if not links:
+        return
+    mention_ids, event_ids = list(links), [links[m] for m in links]
+    with store.transaction():
+        store.con.execute("""UPDATE event_mentions SET event_id = v.event_id
+                             FROM (SELECT unnest(?) AS mention_id, unnest(?) AS event_id) AS v
+                             WHERE event_mentions.id = v.mention_id""", [mention_ids, event_ids])
+
+
+def mentions_of_events(store: Store, event_ids: list[str]) -> list[tuple[str, EventMention]]:
+    """(event id, mention) for every mention linked to one of ``event_ids``."""
+    if not event_ids:
+        return []
+    links = mention_events(store, None, event_ids)
+    mentions = _mentions(store, "list_contains(?, event_id)", [event_ids])
+    return [(links[m.id], m) for m in mentions]
+
+
+def mention_events(store: Store, mention_ids: list[str] | None, event_ids: list[str] | None = None) -> dict[str, str]:
+    """mention id -> event id, for the given mentions (or for every mention of the given events)."""
+    if mention_ids is not None:
+        if not mention_ids:
+            return {}
+        rows = store.con.execute("SELECT id, event_id FROM event_mentions WHERE list_contains(?, id) AND event_id IS NOT NULL",
+                                 [mention_ids]).fetchall()
+    else:
+        rows = store.con.execute("SELECT id, event_id FROM event_mentions WHERE list_contains(?, event_id)",
+                                 [event_ids or []]).fetchall()
+    return dict(rows)
+
+
+def stale_event_ids(store: Store) -> list[str]:
+    """Events one of whose mentions is gone (its article was re-processed): they must be rebuilt."""
+    rows = store.con.execute("""
+        WITH listed AS (
+            SELECT event_id_cnty, unnest(from_json(mention_ids, '["VARCHAR"]')) AS mention_id FROM events)
+        SELECT DISTINCT listed.event_id_cnty FROM listed LEFT JOIN event_mentions m ON m.id = listed.mention_id
+        WHERE m.id IS NULL OR m.event_id IS DISTINCT FROM listed.event_id_cnty
+        ORDER BY 1""").fetchall()
+    return [r[0] for r in rows]
+
+
+def unlink_events(store: Store, event_ids: list[str]) -> None:
+    """Detach the mentions of ``event_ids`` so fusion places them again."""
+    if event_ids:
+        store.con.execute("UPDATE event_mentions SET event_id = NULL WHERE list_contains(?, event_id)", [event_ids])
+
+
+def article_sources(store: Store, article_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """article id -> {published, dup_group, outlet, url}: what an event's provenance needs."""
+    if not article_ids:
+        return {}
+    rows = store._dicts("SELECT id, published, dup_group, outlet, url FROM articles WHERE list_contains(?, id)",
+                        [article_ids])
+    return {r["id"]: r for r in rows}
+
+
+def events_csv_rows(store: Store) -> list[dict[str, Any]]:
+    """Every event row, in date order (for the exports)."""
+    return store._dicts("SELECT * FROM events ORDER BY event_date NULLS LAST, event_id_cnty")

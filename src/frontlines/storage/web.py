@@ -1,0 +1,181 @@
+"""Read queries the web app needs beyond :class:`Store`'s own (all parameterised, read-only)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from frontlines.model import Event
+from frontlines.storage import Store, _event_from_row
+
+FACET_COLUMNS = ("event_type", "sub_event_type", "admin1", "admin2")
+
+
+def event_date_range(store: Store) -> tuple[date | None, date | None]:
+    """The first and last event date in the store (``(None, None)`` when there are no dated events)."""
+    first, last = store.con.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
+    return first, last
+
+
+def event_facets(store: Store, limit: int = 500) -> dict[str, list[str]]:
+    """Distinct values of the filterable columns, most frequent first (the table's drop-downs)."""
+    out = {}
+    for column in FACET_COLUMNS:
+        # Column names come from FACET_COLUMNS, never from a request.
+        rows = store.con.execute(
+            f'SELECT "{column}", count(*) AS n FROM events WHERE "{column}" IS NOT NULL AND "{column}" <> \'\' '
+            f'GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?', [limit]).fetchall()
+        out[column] = [r[0] for r in rows]
+    return out
+
+
+def _event_filter(date_from: date | None = None, date_to: date | None = None, event_type: str | None = None,
+                  sub_event_type: str | None = None, actor: str | None = None, admin1: str | None = None,
+                  admin2: str | None = None, text: str | None = None,
+                  min_sources: int | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause of :meth:`Store.query_events` (same filters, same meaning) and its parameters."""
+    where, params = ["1=1"], []
+    for clause, value in (("event_date >= ?", date_from), ("event_date <= ?", date_to), ("event_type = ?", event_type),
+                          ("sub_event_type = ?", sub_event_type), ("admin1 = ?", admin1), ("admin2 = ?", admin2),
+                          ("source_count >= ?", min_sources)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    if actor:
+        where.append("(actor1 ILIKE ? OR actor2 ILIKE ? OR assoc_actor_1 ILIKE ? OR assoc_actor_2 ILIKE ?)")
+        params += [f"%{actor}%"] * 4
+    if text:
+        where.append("(notes ILIKE ? OR location ILIKE ? OR CAST(evidence AS VARCHAR) ILIKE ?)")
+        params += [f"%{text}%"] * 3
+    return " AND ".join(where), params
+
+
+def event_page(store: Store, *, limit: int = 50, offset: int = 0, **filters: Any) -> tuple[list[Event], int]:
+    """One page of filtered events and the total, like :meth:`Store.query_events` but filtering once, not twice:
+    the matching ids are found once, counted, and only the page's rows are read whole."""
+    clause, params = _event_filter(**filters)
+    rows = store._dicts(
+        f"""WITH hits AS MATERIALIZED (SELECT event_id_cnty, event_date FROM events WHERE {clause}),
+                 page AS (SELECT * FROM hits ORDER BY event_date, event_id_cnty LIMIT ? OFFSET ?)
+            SELECT e.*, (SELECT count(*) FROM hits) AS total_matching
+            FROM events e JOIN page USING (event_id_cnty)
+            ORDER BY e.event_date, e.event_id_cnty""", params + [limit, offset])
+    if rows:
+        return [_event_from_row(r) for r in rows], rows[0]["total_matching"]
+    total = store.con.execute(f"SELECT count(*) FROM events WHERE {clause}", params).fetchone()[0]
+    return [], total
+
+
+def map_events(store: Store, as_of: date, days: int = 30, limit: int = 2000) -> tuple[list[dict[str, Any]], int]:
+    """Located events in the ``days`` up to and including ``as_of``, newest first, and how many there are in all."""
+    since = as_of - timedelta(days=days - 1) if (as_of - date.min).days >= days else date.min
+    where = "latitude IS NOT NULL AND longitude IS NOT NULL AND event_date <= ? AND event_date >= ?"
+    params: list[Any] = [as_of, since]
+    total = store.con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
+    rows = store._dicts(
+        "SELECT event_id_cnty, event_date, event_type, sub_event_type, actor1, actor2, location, admin1, admin2, "
+        f"latitude, longitude, fatalities, source_count FROM events WHERE {where} "
+        "ORDER BY event_date DESC, event_id_cnty LIMIT ?", params + [limit])
+    return rows, total
+
+
+def control_as_of(store: Store, as_of: date) -> list[dict[str, Any]]:
+    """Control intervals in force on ``as_of`` with their place's point and boundary (WKT) when known."""
+    return store._dicts(
+        """SELECT c.place_id, c.place_name, c.status, c.holder, c.valid_from, c.valid_to, c.admin1, c.admin2,
+                  c.admin1_code, c.admin2_code, c.evidence_event_ids, p.kind, p.is_capital, p.lat, p.lon, p.geometry
+           FROM control_intervals c LEFT JOIN places p ON p.id = c.place_id
+           WHERE (c.valid_from IS NULL OR c.valid_from <= ?) AND (c.valid_to IS NULL OR c.valid_to > ?)
+           ORDER BY c.place_name, c.valid_from""", [as_of, as_of])
+
+
+def events_citing(store: Store, article_id: str, limit: int = 500) -> list[dict[str, Any]]:
+    """Fused events that list ``article_id`` among their sources."""
+    return store._dicts(
+        """SELECT event_id_cnty, event_date, event_type, sub_event_type, location, source_count
+           FROM events WHERE list_contains(from_json(article_ids, '["VARCHAR"]'), ?)
+           ORDER BY event_date, event_id_cnty LIMIT ?""", [article_id, limit])
+
+
+def article_list(store: Store, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Articles without their text (newest publication first) and the total count."""
+    total = store.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    rows = store._dicts(
+        """SELECT a.id, a.title, a.outlet, a.url, a.published, a.published_source, a.dup_group, a.word_count,
+                  a.processed_at, (SELECT count(*) FROM event_mentions m WHERE m.article_id = a.id) AS mentions,
+                  (SELECT count(*) FROM claims c WHERE c.article_id = a.id) AS claims
+           FROM articles a ORDER BY a.published DESC NULLS LAST, a.id LIMIT ? OFFSET ?""", [limit, offset])
+    return rows, total
+
+
+def article_sources(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    """Title, outlet, url and publication date of the articles in ``ids`` (without annotations)."""
+    return store._dicts(
+        """SELECT id, title, outlet, url, published, published_source, dup_group FROM articles
+           WHERE list_contains(?, id) ORDER BY published NULLS LAST, id""", [ids])
+
+
+def claims_table(store: Store, limit: int = 1000) -> list[dict[str, Any]]:
+    """Claims with their article's title, outlet and publication date, by date."""
+    return store._dicts(
+        """SELECT c.id, c.article_id, c.sentence, c.start, c."end", c.text, c.claimant, c.metric, c.count,
+                  c.comparator, c.denominator, coalesce(c.as_of, a.published) AS as_of, c.since,
+                  a.title, a.outlet, a.published
+           FROM claims c LEFT JOIN articles a ON a.id = c.article_id
+           ORDER BY coalesce(c.as_of, a.published) NULLS LAST, c.id LIMIT ?""", [limit])
+
+
+def boundary_areas(store: Store) -> list[dict[str, Any]]:
+    """Imported boundaries (places from a ``boundary:`` file with a WKT geometry): districts when there are any,
+    else provinces. The map colours them by the control status of the places they stand for."""
+    rows = store._dicts(
+        """SELECT id, name, kind, admin1, admin2, admin1_code, admin2_code, geometry FROM places
+           WHERE starts_with(source, 'boundary:') AND geometry IS NOT NULL AND kind IN ('district', 'province')
+           ORDER BY id""")
+    districts = [r for r in rows if r["kind"] == "district"]
+    return districts or rows
+
+
+def located_extent(store: Store) -> tuple[float, float, float, float] | None:
+    """(min_lon, min_lat, max_lon, max_lat) of located events and controlled places, or None if nothing is located."""
+    row = store.con.execute(
+        """SELECT min(lon), min(lat), max(lon), max(lat) FROM (
+               SELECT longitude AS lon, latitude AS lat FROM events
+               WHERE latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180
+               UNION ALL
+               SELECT p.lon, p.lat FROM places p JOIN control_intervals c ON c.place_id = p.id
+               WHERE p.lat BETWEEN -90 AND 90 AND p.lon BETWEEN -180 AND 180)""").fetchone()
+    return None if row[0] is None else tuple(row)
+
+
+def control_date_range(store: Store) -> tuple[date | None, date | None]:
+    """The first and last date a control interval starts."""
+    return store.con.execute("SELECT min(valid_from), max(valid_from) FROM control_intervals").fetchone()
+
+
+def load_event_columns(store: Store, columns: dict[str, list[Any]]) -> int:
+    """Append events given column by column (names from ``EVENT_COLUMNS``; JSON columns as JSON text) in one
+    Arrow insert: for benchmarks and bulk imports, where ``Store.save_events`` (row by row) is too slow.
+
+    The events must be new: nothing is replaced. Missing columns are left NULL.
+    """
+    import pyarrow as pa
+
+    from frontlines.storage import EVENT_COLUMNS
+
+    unknown = set(columns) - set(EVENT_COLUMNS)
+    if unknown:
+        raise ValueError(f"not event columns: {sorted(unknown)}")
+    sizes = {len(values) for values in columns.values()}
+    if len(sizes) > 1:
+        raise ValueError("every column needs the same number of values")
+    if not columns or sizes == {0}:
+        return 0
+    table = pa.table({name: pa.array(values) for name, values in columns.items()})
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with store.transaction():
+        store.con.register("incoming_events", table)
+        try:
+            store.con.execute(f"INSERT INTO events ({quoted}) SELECT {quoted} FROM incoming_events")
+        finally:
+            store.con.unregister("incoming_events")
+    return sizes.pop()

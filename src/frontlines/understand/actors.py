@@ -1,0 +1,304 @@
+"""Who: find actor mentions and resolve them to the canonical actors of ``data/actors.yaml``.
+
+Four ways an actor is recognised, recorded in ``ActorMention.via``:
+
+* ``alias``: a name from the dictionary ("Taliban", "Afghan government forces", "Tullivan");
+* ``fuzzy``: a capitalised word close to a fuzzy-listed name ("Talibn");
+* ``context``: a generic reference ("the militants", "the group") resolved to the armed non-state actor
+  that dominates the paragraph, else the article;
+* ``coreference``: "they" resolved to the nearest preceding actor, when that is unambiguous.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import yaml
+from rapidfuzz import fuzz
+
+from frontlines.model import Actor, ActorMention, Article, Sentence
+
+ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.yaml"
+
+# A name starts after a non-word character, or where a lower-case letter runs into a capital
+# (machine translation glues sentences: "of Lashkar GahRebels").
+_LEFT = r"(?:(?<![\w-])|(?-i:(?<=[a-z])(?=[A-Z])))"
+_RIGHT = r"(?![\w])"
+REACH = 4   # sentences a pronoun or generic reference reaches back, at most
+_WORD = re.compile(r"[A-Z][a-z]{4,}\w*")
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    actor_id: str | None
+    via: str
+
+
+@dataclass
+class ActorDictionary:
+    """The actor dictionary: canonical actors and the names that point to them."""
+    actors: dict[str, Actor]
+    names: dict[str, str] = field(default_factory=dict)          # alias -> actor id (case-insensitive)
+    exact_names: dict[str, str] = field(default_factory=dict)    # alias -> actor id (exact case)
+    fuzzy_names: dict[str, str] = field(default_factory=dict)
+    blocked: list[str] = field(default_factory=list)
+    reference_phrases: list[str] = field(default_factory=list)
+    reference_candidates: list[str] = field(default_factory=list)
+    pronouns: list[str] = field(default_factory=list)
+    fuzzy_threshold: float = 88.0
+
+    def get(self, actor_id: str) -> Actor | None:
+        """The actor with this id, or None."""
+        return self.actors.get(actor_id)
+
+    def by_name(self, name: str) -> Actor | None:
+        """The actor with this display name, id or alias (case-insensitive), or None."""
+        key = name.strip().casefold()
+        for actor in self.actors.values():
+            if key in (actor.id.casefold(), actor.name.casefold()):
+                return actor
+        actor_id = self.exact_names.get(name.strip()) or {k.casefold(): v for k, v in self.names.items()}.get(key)
+        return self.actors.get(actor_id) if actor_id else None
+
+    def all(self) -> list[Actor]:
+        """Every canonical actor, in dictionary order."""
+        return list(self.actors.values())
+
+    def type_on(self, actor_id: str, day: date | None) -> str | None:
+        actor = self.get(actor_id)
+        return actor.type_on(day) if actor else None
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _is_exact(alias: str) -> bool:
+    """Acronyms and dotted names ("UN", "U.S.") must match their case: "us" is not the United States."""
+    return bool(re.search(r"[A-Z]{2}|\.", alias))
+
+
+def load_actors(path: str | Path | None = None) -> ActorDictionary:
+    """Read an actor dictionary (default: the packaged ``data/actors.yaml``)."""
+    path = Path(path) if path else ACTORS_FILE
+    return _load_actors(str(path))
+
+
+@lru_cache(maxsize=8)
+def _load_actors(path: str) -> ActorDictionary:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    dictionary = ActorDictionary(actors={}, fuzzy_threshold=float(raw.get("fuzzy_threshold", 88)))
+    for entry in raw.get("actors", []):
+        roles = [(r["type"], _as_date(r.get("from")), _as_date(r.get("to"))) for r in entry.get("roles", [])]
+        actor = Actor(id=entry["id"], name=entry["name"], roles=roles, country=entry.get("country"))
+        dictionary.actors[actor.id] = actor
+        for alias in [actor.name] + list(entry.get("aliases", [])) + list(entry.get("variants", [])):
+            target = dictionary.exact_names if _is_exact(str(alias)) else dictionary.names
+            target.setdefault(str(alias), actor.id)
+        for alias in entry.get("exact", []):
+            dictionary.exact_names.setdefault(str(alias), actor.id)
+        for alias in entry.get("fuzzy", []):
+            dictionary.fuzzy_names[str(alias)] = actor.id
+    dictionary.blocked = [str(b) for b in raw.get("blocked", [])]
+    references = raw.get("references", {}) or {}
+    dictionary.reference_phrases = [str(p) for p in references.get("phrases", [])]
+    dictionary.reference_candidates = [str(c) for c in references.get("candidates", [])]
+    dictionary.pronouns = [str(p) for p in raw.get("pronouns", [])]
+    return dictionary
+
+
+def _pattern(names: Iterable[str], flags: int) -> re.Pattern[str] | None:
+    names = sorted(set(names), key=len, reverse=True)
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+").replace("'", "['\u2019]") for n in names)
+    return re.compile(f"{_LEFT}(?:{alternatives}){_RIGHT}", flags)
+
+
+class ActorMatcher:
+    """Finds actor mentions in text with one dictionary (compiled once)."""
+
+    def __init__(self, dictionary: ActorDictionary) -> None:
+        self.dictionary = dictionary
+        self._folded = {k.casefold(): v for k, v in dictionary.names.items()}
+        self._names = _pattern(dictionary.names, re.IGNORECASE)
+        self._exact = _pattern(dictionary.exact_names, 0)
+        self._blocked = _pattern(dictionary.blocked, re.IGNORECASE)
+        self._references = _pattern(dictionary.reference_phrases, re.IGNORECASE)
+        self._pronouns = _pattern(dictionary.pronouns, re.IGNORECASE)
+
+    def find(self, article: Article) -> list[ActorMention]:
+        """Every actor mention in the article, resolved where the article allows it."""
+        text = article.text
+        index = _SentenceIndex(article.sentences or [Sentence(index=0, start=0, end=len(text), text=text)])
+        spans = self._named(text)
+        spans += self._fuzzy(text, spans)
+        spans += self._generic(text, spans)
+        spans.sort(key=lambda s: s.start)
+        sentences = [index.at(span.start) for span in spans]
+        self._resolve_references(spans, sentences)
+        self._resolve_pronouns(text, spans, sentences)
+        return [ActorMention(start=span.start, end=span.end, sentence=sentence.index, text=text[span.start:span.end],
+                             actor_id=span.actor_id, via=span.via)
+                for span, sentence in zip(spans, sentences) if span.actor_id and sentence is not None]
+
+    def _named(self, text: str) -> list[_Span]:
+        blocked = _Taken((m.start(), m.end()) for m in self._blocked.finditer(text)) if self._blocked else _Taken([])
+        found: list[_Span] = []
+        for pattern, lookup in ((self._names, lambda s: self._folded.get(_squash(s).casefold())),
+                                (self._exact, lambda s: self.dictionary.exact_names.get(_squash(s)))):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text):
+                actor_id = lookup(match.group(0).replace("\u2019", "'"))
+                if actor_id and not blocked.overlaps(match.start(), match.end()):
+                    found.append(_Span(match.start(), match.end(), actor_id, "alias"))
+        return _longest(found)
+
+    def _fuzzy(self, text: str, taken: list[_Span]) -> list[_Span]:
+        if not self.dictionary.fuzzy_names:
+            return []
+        found = []
+        occupied = _Taken((s.start, s.end) for s in taken)
+        for match in _WORD.finditer(text):
+            if occupied.overlaps(match.start(), match.end()):
+                continue
+            word = match.group(0)
+            for name, actor_id in self.dictionary.fuzzy_names.items():
+                if word.casefold() != name.casefold() and fuzz.ratio(word.casefold(), name.casefold()) >= self.dictionary.fuzzy_threshold:
+                    found.append(_Span(match.start(), match.end(), actor_id, "fuzzy"))
+                    break
+        return found
+
+    def _generic(self, text: str, taken: list[_Span]) -> list[_Span]:
+        spans = []
+        if self._references is not None:
+            spans += [_Span(m.start(), m.end(), None, "context") for m in self._references.finditer(text)]
+        if self._pronouns is not None:
+            spans += [_Span(m.start(), m.end(), None, "coreference") for m in self._pronouns.finditer(text)]
+        occupied = _Taken((s.start, s.end) for s in taken)
+        return [s for s in _longest(spans) if not occupied.overlaps(s.start, s.end)]
+
+    def _resolve_references(self, spans: list[_Span], sentences: list[Sentence | None]) -> None:
+        candidates = set(self.dictionary.reference_candidates)
+        named = [s.actor_id for s in spans if s.via in ("alias", "fuzzy") and s.actor_id in candidates]
+        article_choice = _dominant(named)
+        for i, span in enumerate(spans):
+            if span.via != "context" or sentences[i] is None:
+                continue
+            before = [spans[j].actor_id for j in _reach_back(spans, sentences, i)
+                      if spans[j].via in ("alias", "fuzzy") and spans[j].actor_id in candidates]
+            before.reverse()
+            # The dominant actor named so far nearby; on a tie, the most recently named one.
+            span.actor_id = (_dominant(before) or before[-1]) if before else article_choice
+
+    def _resolve_pronouns(self, text: str, spans: list[_Span], sentences: list[Sentence | None]) -> None:
+        for i, span in enumerate(spans):
+            if span.via != "coreference" or sentences[i] is None:
+                continue
+            window = [j for j in _reach_back(spans, sentences, i) if spans[j].actor_id and spans[j].via != "coreference"]
+            if not window:
+                continue
+            nearest = spans[window[0]]
+            if len(window) > 1 and _coordinated(text, spans[window[1]], nearest):
+                continue
+            span.actor_id = nearest.actor_id
+
+
+def _reach_back(spans: list[_Span], sentences: list[Sentence | None], i: int) -> Iterator[int]:
+    """Indexes of the spans before span ``i`` that a reference can reach (nearest first): its sentence,
+    the previous sentence, and earlier sentences of its paragraph, at most ``REACH`` sentences back."""
+    here = sentences[i]
+    for j in range(i - 1, -1, -1):
+        there = sentences[j]
+        if there is None:
+            continue
+        if here.index - there.index > REACH:
+            return
+        if there.index in (here.index, here.index - 1) or there.paragraph == here.paragraph:
+            yield j
+        else:
+            return
+
+
+class _Taken:
+    """Sorted, non-overlapping spans with a fast overlap test (hostile articles hold tens of thousands)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if merged and start < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        self.starts = [a for a, _ in merged]
+        self.spans = merged
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return any(0 <= j < len(self.spans) and self.spans[j][0] < end and start < self.spans[j][1] for j in (i, i + 1))
+
+
+class _SentenceIndex:
+    """Which sentence holds an offset, by binary search."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self.sentences = sentences
+        self.starts = [s.start for s in sentences]
+
+    def at(self, offset: int) -> Sentence | None:
+        i = bisect_right(self.starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"\s+", " ", name)
+
+
+def _longest(spans: list[_Span]) -> list[_Span]:
+    """Non-overlapping spans, preferring the earliest then the longest."""
+    out: list[_Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if not out or span.start >= out[-1].end:
+            out.append(span)
+    return out
+
+
+def _dominant(actor_ids: Iterable[str | None]) -> str | None:
+    counts = Counter(a for a in actor_ids if a).most_common(2)
+    if not counts or (len(counts) == 2 and counts[0][1] == counts[1][1]):
+        return None
+    return counts[0][0]
+
+
+def _coordinated(text: str, first: _Span, second: _Span) -> bool:
+    """'X and Y' / 'X, Y': a plural pronoun after it refers to both, so it is left unresolved."""
+    between = text[first.end:second.start]
+    return first.actor_id != second.actor_id and re.fullmatch(r"\s*(?:,|and|&|or)\s*(?:the\s+)?", between) is not None
+
+
+class ActorComponent:
+    """Fills ``article.actors`` from the actor dictionary (setting ``path`` to use another file)."""
+
+    name = "actors"
+
+    def __init__(self, settings: dict[str, Any] | None = None, context: Any = None) -> None:
+        settings = settings or {}
+        self.dictionary = load_actors(settings.get("path"))
+        self.matcher = ActorMatcher(self.dictionary)
+
+    def __call__(self, article: Article) -> Article:
+        article.actors = self.matcher.find(article)
+        return article

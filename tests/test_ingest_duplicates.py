@@ -1,0 +1,50 @@
+"""Wire copies and near-duplicates are grouped; different reports are not."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from frontlines.ingest import ingest_paths
+from frontlines.ingest.duplicates import group_duplicates, group_duplicates_stage, shingles
+from frontlines.pipeline import PipelineContext, load_config
+
+WIRE = Path(__file__).parent / "fixtures" / "ingest" / "wire"
+
+
+def test_wire_copy_with_other_header_and_footer_is_grouped_and_a_different_story_is_not(store):
+    config = load_config()
+    ingest_paths([WIRE], store, config, run_id="r1")
+    ids = {Path(a.source_path).name: a.id for a in store.articles()}
+    summary = group_duplicates_stage(store, PipelineContext(config, store))
+    groups = {Path(a.source_path).name: a.dup_group for a in store.articles()}
+    pair = sorted([ids["original.txt"], ids["copy_with_header.txt"]])
+    assert groups["original.txt"] == groups["copy_with_header.txt"] == pair[0]  # named by its smallest id
+    assert groups["different.txt"] == ids["different.txt"]  # a singleton is its own group
+    assert summary == {"groups": 1, "grouped_articles": 2, "independent_reports": 2, "articles": 3, "changed": 3}
+    # Running again changes nothing.
+    assert group_duplicates_stage(store, PipelineContext(config, store))["changed"] == 0
+
+
+def test_groups_do_not_depend_on_arrival_order():
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(WIRE.iterdir())]
+    assert group_duplicates(texts) == group_duplicates(list(reversed(texts)))
+
+
+def test_copies_chain_into_one_group_and_short_texts_are_handled():
+    body = " ".join(f"word{i}" for i in range(200))
+    articles = [("c", body + " tail one two three"), ("a", "intro words here " + body), ("b", body), ("z", "Kabul"),
+                ("y", ""), ("x", "Kabul")]
+    groups = group_duplicates(articles)
+    assert groups["a"] == groups["b"] == groups["c"] == "a"
+    assert groups["x"] == groups["z"] == "x"  # identical short texts
+    assert groups["y"] == "y"
+
+
+def test_threshold_comes_from_the_config(store):
+    strict = load_config(overrides={"ingest": {"duplicate_threshold": 0.95}})
+    ingest_paths([WIRE], store, strict, run_id="r1")
+    assert group_duplicates_stage(store, PipelineContext(strict, store))["groups"] == 0
+
+
+def test_shingles_ignore_case_and_punctuation():
+    assert shingles("The Taliban, took KUNDUZ on Sunday!") == shingles("the taliban took kunduz on sunday")
+    assert len(shingles("one two three four five six")) == 2

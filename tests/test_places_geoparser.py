@@ -1,0 +1,118 @@
+"""The geoparser on the seed articles: every Afghan place found and resolved, no person or group taken for one."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from frontlines.model import Article
+from frontlines.understand.places import Geoparser, PlaceComponent, geo_precision
+from frontlines.understand.places.gazetteer import default_gazetteer
+from frontlines.understand.sentences import split_sentences
+
+# Written by hand from reading the seed articles: the Afghan places each one names.
+SEED_PLACES = {
+    "000": {"af:sher-khan-bandar", "af:kunduz", "iso:AF"},
+    "001": {"iso:AF", "af:kabul", "af:kandahar", "af:herat", "af:kunduz", "af:sheberghan", "af:mazar-i-sharif"},
+    "002": {"iso:AF", "af:kandahar", "af:kabul", "af:lashkar-gah", "af:prov:helmand", "af:herat",
+            "af:mazar-i-sharif", "af:jalalabad"},
+    "003": {"iso:AF", "af:herat", "af:lashkar-gah", "af:kandahar", "af:prov:helmand"},
+    "004": {"iso:AF", "af:prov:ghazni", "af:kandahar", "af:ghazni"},
+}
+NOT_PLACES = ("Taliban", "Ismail Khan", "Atta Mohamed Nur", "Abdul Rashid Dostum", "Ashraf Ghani", "Joe Biden",
+              "Al Qaeda", "al-Qaeda", "Islamic Emirate", "Tullivan", "Zalmay Khalilzad", "Boris Johnson", "Lyons",
+              "Kamin", "Baradal", "Afghan", "NATO")
+
+
+@pytest.fixture(scope="session")
+def parsed_seeds():
+    from conftest import load_seed_articles
+    from frontlines.pipeline import Pipeline
+    pipeline = Pipeline(components=["sentences", "language", "places"])
+    articles = load_seed_articles()
+    done = {a.id: a for a in pipeline.pipe(list(articles.values()))}
+    return {key: done[a.id] for key, a in articles.items()}
+
+
+def _afghan(article: Article) -> set[str]:
+    return {m.place.id for m in article.places if m.place and m.place.country == "AF"}
+
+
+@pytest.mark.parametrize("key", sorted(SEED_PLACES))
+def test_every_afghan_place_in_the_seeds_is_found(parsed_seeds, key):
+    assert _afghan(parsed_seeds[key]) == SEED_PLACES[key]
+
+
+def test_no_person_or_group_is_a_place(parsed_seeds):
+    for article in parsed_seeds.values():
+        for mention in article.places:
+            assert not any(re.search(rf"\b{re.escape(name)}\b", mention.text, re.I) for name in NOT_PLACES), mention
+            assert mention.text not in ("Atta", "Mill", "Close", "Taxi")
+
+
+def test_garbled_names_resolve_in_their_sentences(parsed_seeds):
+    by_text = {(k, m.text): m for k, a in parsed_seeds.items() for m in a.places}
+    assert by_text[("000", "Sikhambadar")].place.kind == "border_crossing"
+    assert by_text[("000", "Hikham Badar")].place.id == "af:sher-khan-bandar"
+    kundu = by_text[("000", "Kundu")]
+    assert kundu.place.id == "af:kunduz" and "fuzzy" in kundu.reason and kundu.geo_precision == 1
+    assert by_text[("002", "Rashkarga")].place.admin1 == "Helmand"
+
+
+def test_glued_sentences_still_yield_places(parsed_seeds):
+    article = parsed_seeds["003"]
+    herat = article.text.index("of HeratThe") + 3
+    lashkar = article.text.index("of Lashkar GahRebels") + 3
+    found = {(m.start, m.place.id) for m in article.places if m.place}
+    assert (herat, "af:herat") in found and (lashkar, "af:lashkar-gah") in found
+
+
+def test_city_and_province_are_told_apart(parsed_seeds):
+    ghazni = [m for m in parsed_seeds["004"].places if m.text.startswith("Ghazni")]
+    assert [(m.place.kind, m.geo_precision) for m in ghazni] == [("province", 3), ("city", 1)]
+    helmand = [m for m in parsed_seeds["002"].places if m.text == "Helmand"][0]
+    assert helmand.place.kind == "province" and helmand.geo_precision == 3
+
+
+def test_offsets_and_sentences_are_exact(parsed_seeds):
+    for article in parsed_seeds.values():
+        for m in article.places:
+            assert article.text[m.start:m.end] == m.text
+            sentence = article.sentences[m.sentence]
+            assert sentence.start <= m.start < sentence.end
+
+
+def test_works_without_the_language_model():
+    text = "The Taliban captured Lashkar Gah, the capital of Helmand province, and fighting reached Kundu city."
+    article = Article(id="x", text=text)
+    article.sentences = split_sentences(text)
+    PlaceComponent({"country_focus": "AF"})(article)
+    assert [m.place.id for m in article.places if m.place] == ["af:lashkar-gah", "af:prov:helmand", "af:kunduz"]
+
+
+def test_near_cue_lowers_precision():
+    parser = Geoparser(default_gazetteer(), country_focus="AF")
+    near, inside = parser.parse_text("Clashes near Kunduz."), parser.parse_text("Clashes in Kunduz.")
+    assert (near[0].geo_precision, inside[0].geo_precision) == (2, 1)
+    assert geo_precision("district") == 2 and geo_precision("country") == 3
+
+
+def test_hostile_input_never_raises():
+    parser = Geoparser(default_gazetteer(), country_focus="AF")
+    assert parser.parse_text("") == []
+    assert parser.parse_text("\x00\ufffd\x07" * 1000) == []
+    huge = "Kabul fell. " * 20_000
+    found = parser.parse_text(huge)
+    assert len(found) == 20_000 and found[-1].text == "Kabul"
+    assert all(m.place is None or m.place.id for m in parser.parse_text("<b>Herat</b> &amp; <script>x</script>"))
+
+
+def test_one_unknown_name_does_not_empty_the_rest():
+    parser = Geoparser(default_gazetteer(), country_focus="AF")
+    found = parser.parse_text("Fighting in Zqxwvbad and in Kunduz and Herat.")
+    assert [m.place.id for m in found if m.place] == ["af:kunduz", "af:herat"]
+
+
+def test_whole_default_pipeline_keeps_the_places(annotated_seeds):
+    for key, expected in SEED_PLACES.items():
+        assert _afghan(annotated_seeds[key]) == expected

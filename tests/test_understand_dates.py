@@ -1,0 +1,123 @@
+"""Dates: our own rules against the publication date, ACLED time precision and history."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from frontlines.model import Article
+from frontlines.understand.dates import DateComponent, resolve_expression
+from frontlines.understand.sentences import split_sentences
+
+DATES = DateComponent({})
+MONDAY = date(2021, 8, 9)
+
+
+def _dates(article: Article) -> Article:
+    article.sentences = split_sentences(article.text)
+    return DATES(article)
+
+
+def _find(article: Article, text: str):
+    return next(d for d in article.dates if d.text.lower() == text.lower())
+
+
+def test_on_the_22nd_in_000(seed_articles):
+    article = _dates(seed_articles["000"])
+    mentions = [d for d in article.dates if d.text.lower() == "on the 22nd"]
+    assert len(mentions) == 3
+    assert {(d.date_start, d.date_end, d.precision, d.historical) for d in mentions} == \
+        {(date(2021, 6, 22), date(2021, 6, 22), 1, False)}
+    assert _find(article, "on Monday").date_start == date(2021, 6, 21)     # published Wednesday 23 June
+    assert _find(article, "September 11").date_start == date(2021, 9, 11)  # the announced deadline
+
+
+def test_over_the_weekend_in_001(seed_articles):
+    article = _dates(seed_articles["001"])
+    weekend = _find(article, "over the weekend")
+    assert (weekend.date_start, weekend.date_end, weekend.precision) == (date(2021, 8, 7), date(2021, 8, 8), 2)
+    assert _find(article, "On Monday").date_start == date(2021, 8, 9)      # the publication day itself
+    assert (_find(article, "last month").date_start, _find(article, "last month").precision) == (date(2021, 7, 1), 3)
+
+
+def test_on_friday_in_003(seed_articles):
+    article = _dates(seed_articles["003"])
+    fridays = [d for d in article.dates if d.text == "on Friday"]
+    assert fridays and all(d.date_start == d.date_end == date(2021, 7, 30) and d.precision == 1 for d in fridays)
+    overnight = _find(article, "overnight")
+    assert (overnight.date_start, overnight.date_end) == (date(2021, 7, 30), date(2021, 7, 31))
+
+
+@pytest.mark.parametrize("key,text", [
+    ("001", "the 1980s"), ("001", "the late 1990s"), ("001", "in 2001"), ("001", "2015"), ("001", "in 2016"),
+    ("001", "9/11"), ("002", "nearly 20 years ago"), ("003", "In November 2001"), ("003", "September 11, 2001"),
+    ("003", "In February 2020"), ("004", "the mid-1990s"), ("004", "in 2018"),
+])
+def test_historical_references_are_history(seed_articles, key, text):
+    assert _find(_dates(seed_articles[key]), text).historical
+
+
+def test_recent_dates_are_not_history(seed_articles):
+    article = _dates(seed_articles["004"])
+    assert not any(d.historical for d in article.dates if d.text in ("in early May", "last month", "in May", "in recent weeks"))
+    assert _find(article, "in early May").date_start == date(2021, 5, 1)
+
+
+@pytest.mark.parametrize("text,published,expected", [
+    ("on Monday", date(2021, 8, 9), (date(2021, 8, 9), date(2021, 8, 9), 1)),      # Monday article
+    ("on Monday", date(2021, 8, 10), (date(2021, 8, 9), date(2021, 8, 9), 1)),     # Tuesday article
+    ("last Monday", date(2021, 8, 9), (date(2021, 8, 2), date(2021, 8, 2), 1)),
+    ("late on Thursday", date(2021, 8, 13), (date(2021, 8, 12), date(2021, 8, 12), 1)),
+    ("on the 22nd", date(2021, 6, 23), (date(2021, 6, 22), date(2021, 6, 22), 1)),
+    ("on the 22nd", date(2021, 6, 21), (date(2021, 5, 22), date(2021, 5, 22), 1)),  # never a future date
+    ("on the 31st", date(2021, 7, 2), (date(2021, 5, 31), date(2021, 5, 31), 1)),   # June has no 31st
+    ("over the weekend", date(2021, 8, 8), (date(2021, 8, 7), date(2021, 8, 8), 2)),
+    ("over the weekend", date(2021, 8, 11), (date(2021, 8, 7), date(2021, 8, 8), 2)),
+    ("yesterday", MONDAY, (date(2021, 8, 8), date(2021, 8, 8), 1)),
+    ("last week", MONDAY, (date(2021, 8, 2), date(2021, 8, 8), 2)),
+    ("last month", date(2021, 1, 15), (date(2020, 12, 1), date(2020, 12, 31), 3)),
+    ("earlier this month", MONDAY, (date(2021, 8, 1), MONDAY, 3)),
+    ("by the end of the month", MONDAY, (date(2021, 8, 1), date(2021, 8, 31), 3)),
+    ("in recent weeks", MONDAY, (date(2021, 7, 12), MONDAY, 3)),
+    ("earlier this year", MONDAY, (date(2021, 1, 1), MONDAY, None)),
+    ("in April", MONDAY, (date(2021, 4, 1), date(2021, 4, 30), 3)),
+    ("in November", date(2022, 2, 1), (date(2021, 11, 1), date(2021, 11, 30), 3)),
+    ("by September", date(2021, 6, 19), (date(2021, 9, 1), date(2021, 9, 30), 3)),
+    ("since early May", date(2021, 6, 19), (date(2021, 5, 1), date(2021, 5, 10), 3)),
+    ("May 1", date(2021, 6, 23), (date(2021, 5, 1), date(2021, 5, 1), 1)),
+    ("12 August 2021", None, (date(2021, 8, 12), date(2021, 8, 12), 1)),
+    ("2021-06-19", None, (date(2021, 6, 19), date(2021, 6, 19), 1)),
+])
+def test_resolve_expression(text, published, expected):
+    mention = resolve_expression(text, published)
+    assert (mention.date_start, mention.date_end, mention.precision) == expected
+
+
+@pytest.mark.parametrize("text", ["on Monday", "on the 22nd", "over the weekend", "last month", "overnight", "in April"])
+def test_without_publication_date_relative_dates_stay_unresolved(text):
+    mention = resolve_expression(text, None)
+    assert mention is not None and mention.date_start is None and mention.date_end is None
+
+
+def test_may_the_verb_is_not_a_month():
+    assert resolve_expression("it may slow down the pace", MONDAY) is None
+    assert resolve_expression("May the fighting end", MONDAY) is None
+    assert resolve_expression("in May alone", MONDAY).date_start == date(2021, 5, 1)
+
+
+def test_numbers_are_not_years():
+    assert resolve_expression("3,000 soldiers", MONDAY) is None
+    assert resolve_expression("2,500 people", MONDAY) is None
+
+
+def test_dates_carry_sentence_and_offsets(seed_articles):
+    article = _dates(seed_articles["002"])
+    for mention in article.dates:
+        assert article.text[mention.start:mention.end] == mention.text
+        assert article.sentences[mention.sentence].start <= mention.start
+
+
+def test_hostile_text():
+    assert resolve_expression("", MONDAY) is None
+    article = _dates(Article(id="x", text="on the 99th \x00 of Smarch " * 200, published=MONDAY))
+    assert article.dates == []
