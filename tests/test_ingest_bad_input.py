@@ -41,7 +41,7 @@ def test_xml_that_is_not_a_feed(config):
 
 
 def test_unknown_extension(config):
-    assert reason(BAD / "notes.md", config) == "unsupported file type '.md'"
+    assert reason(BAD / "notes.rtf", config) == "unsupported file type '.rtf'"
 
 
 def test_jsonl_with_no_good_line_reports_line_numbers(config):
@@ -122,7 +122,7 @@ def test_one_bad_file_does_not_cost_the_others(store, config, tmp_path):
     assert ".hidden.txt" not in status
     assert status["good.txt"] == ("read", "")
     assert status["bad.txt"] == ("error", "binary file (contains NUL bytes)")
-    assert status["notes.md"] == ("skipped", "unsupported file type '.md'")
+    assert status["notes.rtf"] == ("skipped", "unsupported file type '.rtf'")
     assert status["missing"] == ("error", "no such file or folder")
     assert report.read == 1 and report.articles_added == 1 and len(report.failed) == 7
     logged = {Path(r["path"]).name: r["status"] for r in store.ingest_log("r1")}

@@ -32,6 +32,8 @@ CLAUSE_BOUND_MODALITIES = {"history", "prediction", "plan", "threat", "condition
 # the officials' statement, which the codebook does not code.
 TRAILING_MODALITIES = {"statement"}
 ASSERTED_AT_TRIGGER = {"asserted"} | CLAUSE_BOUND_MODALITIES | TRAILING_MODALITIES
+NEAR = 40         # tokens either side of a trigger in which its actors, places and dates are looked for
+PARAGRAPH_BACK = 5   # sentences back in a paragraph to look for the date an undated sentence refers to
 CLAUSE_GAP = 60   # characters between a trigger and a later cue for them to be in different clauses"
 
 
@@ -62,13 +64,35 @@ class Anchor:
 
 @dataclass
 class SentenceView:
-    """One sentence with its tokens and the annotations on them."""
+    """One sentence with its tokens and the annotations on them, indexed so that a trigger looks only at
+    what is near it (a hostile one-sentence megabyte must not cost the square of its length)."""
     sentence: Sentence
     tokens: list[Token]
     places: list[Span]
     actors: list[Span]
     dates: list[DateMention]
     quantities: list[Quantity]
+
+    def __post_init__(self) -> None:
+        self.place_at_first = {s.first: s for s in self.places}
+        self.place_at_last = {s.last: s for s in self.places}
+        self._place_keys = [s.first for s in self.places]
+        self._actor_keys = [s.first for s in self.actors]
+        self.dates = sorted(self.dates, key=lambda d: d.start)
+        self._date_keys = [d.start for d in self.dates]
+
+    def places_near(self, first: int, last: int) -> list[Span]:
+        return self.places[bisect_left(self._place_keys, first - NEAR):bisect_right(self._place_keys, last + NEAR)]
+
+    def actors_near(self, first: int, last: int) -> list[Span]:
+        return self.actors[bisect_left(self._actor_keys, first - NEAR):bisect_right(self._actor_keys, last + NEAR)]
+
+    def dates_near(self, first: int, last: int) -> list[DateMention]:
+        if not self.tokens:
+            return []
+        low = self.tokens[max(0, first - NEAR)].start
+        high = self.tokens[min(len(self.tokens) - 1, last + NEAR)].end
+        return self.dates[bisect_left(self._date_keys, low):bisect_left(self._date_keys, high)]
 
 
 class EventCoder:
@@ -139,7 +163,8 @@ class EventCoder:
         chain = self._reach(view, trigger, trigger_tokens)
         places, inherited = self._event_places(chain, cls, view), False
         if not places and not cls.territory:
-            places = self._event_places([s for s in view.places if id(s.item) in claimed] or view.places, cls, view)
+            near = view.places_near(trigger.first, trigger.last)
+            places = self._event_places([s for s in near if id(s.item) in claimed] or near, cls, view)
             if not places:
                 places, inherited = self._inherited_places(views, index, cls), True
         agent = self._agent(view, trigger, cls)
@@ -224,13 +249,13 @@ class EventCoder:
             if view.tokens[j].text in stops or j in taken or _in_dateline(view, view.tokens[j].start):
                 break
             j -= 1
-        first = next((s for s in view.places if s.first > j and s.last < trigger.first), None)
+        first = next((s for s in view.places_near(j, trigger.first) if s.first > j and s.last < trigger.first), None)
         return self._walk(view, first.first, 1, cls, taken, limit=trigger.first) if first else []
 
     def _walk(self, view: SentenceView, j: int, step: int, cls: EventClass, taken: set[int],
               limit: int | None = None) -> list[Span]:
         stops, chain, gap = self._stops(cls), [], 0
-        at = {(s.first if step > 0 else s.last): s for s in view.places}
+        at = view.place_at_first if step > 0 else view.place_at_last
         end = len(view.tokens) if limit is None else limit
         while 0 <= j < end:
             span = at.get(j)
@@ -266,7 +291,7 @@ class EventCoder:
         place, tokens = span.item.place, view.tokens
         if place.kind != "province" or span.last + 1 >= len(tokens) or tokens[span.last + 1].text != "capital":
             return span
-        return next((s for s in view.places if s.item.place.is_capital and s.item.place.kind != "province"
+        return next((s for s in view.places_near(span.first, span.last) if s.item.place.is_capital and s.item.place.kind != "province"
                      and fold(s.item.place.admin1 or "") == fold(place.name)), span)
 
     def _inherited_places(self, views: list[SentenceView], index: int, cls: EventClass) -> list[Span]:
@@ -283,7 +308,7 @@ class EventCoder:
     # -- actors ------------------------------------------------------------------------------------
     def _agent(self, view: SentenceView, trigger: Trigger, cls: EventClass) -> Span | None:
         tokens = view.tokens
-        usable = [a for a in view.actors if not self._is_ally(tokens, a) and a.item.actor_id != "civilians"
+        usable = [a for a in view.actors_near(trigger.first, trigger.last) if not self._is_ally(tokens, a) and a.item.actor_id != "civilians"
                   and a.item.actor_id not in self.patterns.not_combatants]
         after = [a for a in usable if a.first > trigger.last]
         for a in after:
@@ -303,7 +328,7 @@ class EventCoder:
                   chain: list[Span]) -> tuple[str | None, str | None]:
         """actor2 (named in the sentence, else the usual opponent of actor1) and, for territory, assoc_actor_2."""
         tokens, assoc = view.tokens, None
-        others = [a for a in view.actors if a.item.actor_id != actor_id and not self._is_ally(tokens, a)
+        others = [a for a in view.actors_near(trigger.first, trigger.last) if a.item.actor_id != actor_id and not self._is_ally(tokens, a)
                   and a.item.actor_id not in self.patterns.not_combatants
                   and (a.item.actor_id != "civilians" or cls.default_actor2 == "civilians")]
         if cls.territory:
@@ -348,7 +373,7 @@ class EventCoder:
         """The sentence's own date, else its paragraph's, else the anchor's, else the publication day."""
         pub, view = article.published, views[index]
         offset = view.tokens[trigger.first].start
-        own = [d for d in view.dates if d.date_start and not _in_dateline(view, d.start)]
+        own = [d for d in view.dates_near(trigger.first, trigger.last) if d.date_start and not _in_dateline(view, d.start)]
         if own:
             nearest = min(own, key=lambda d: abs(d.start - offset))
             if self._is_history(nearest, pub) and abs(nearest.start - offset) <= 80:
@@ -363,7 +388,7 @@ class EventCoder:
                 return replace(anchor_choice, how="anchor")
             return choice
         paragraph = view.sentence.paragraph
-        for back in range(index - 1, -1, -1):
+        for back in range(index - 1, max(-1, index - 1 - PARAGRAPH_BACK), -1):
             if views[back].sentence.paragraph != paragraph:
                 break
             near = [d for d in views[back].dates if d.date_start and self._usable(d, pub)]

@@ -14,7 +14,6 @@ from typing import Any
 from frontlines.control.derive import Unit, UnitResolver, derive_control, distance_km, status_on, unit_of
 from frontlines.control.rules import ControlRules, load_rules
 from frontlines.model import ControlInterval, Event, Place
-from frontlines.storage.control import replace_control
 
 __all__ = [
     "ControlRules", "ControlRow", "Unit", "UnitResolver", "capitals", "compute_control", "control_stage",
@@ -68,7 +67,7 @@ def control_stage(store: Any, context: Any = None) -> dict[str, Any]:
     settings.pop("factory", None)
     rules = load_rules(settings.pop("rules", None), settings)
     intervals = compute_control(store, rules)
-    replace_control(store, intervals)
+    store.save_control(intervals)
     return {"intervals": len(intervals), "places": len({c.place_id for c in intervals}),
             "held": sum(c.status == "held" for c in intervals), "contested": sum(c.status == "contested" for c in intervals)}
 

@@ -61,13 +61,13 @@ def process_ray(articles: Iterable[Article], config: dict[str, Any], out_dir: Pa
     """
     ray = _import_ray()
     started = _start_ray(ray, address, workers)
-    # More one-CPU actors than the cluster has CPUs would wait forever for the missing ones.
-    workers = max(1, min(workers, int(ray.cluster_resources().get("CPU", workers))))
-    folder = Path(out_dir) / "ray"
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("part-*.parquet"):
-        stale.unlink()
     try:
+        # More one-CPU actors than the cluster has CPUs would wait forever for the missing ones.
+        workers = max(1, min(workers, int(ray.cluster_resources().get("CPU", workers))))
+        folder = Path(out_dir) / "ray"
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("part-*.parquet"):
+            stale.unlink()
         for number, chunk in enumerate(batched(articles, chunk_size)):
             path = folder / f"part-{number:05d}.parquet"
             _annotate_chunk(ray, chunk, config, workers, path)

@@ -10,7 +10,7 @@ import math
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, AsyncIterator, Callable
@@ -39,6 +39,7 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+DATE_MARGIN = timedelta(days=366)
 HTML_ONLY_KEYS = {"html", "text_html", "tally_changes"}
 
 
@@ -244,6 +245,18 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI
     default_day = last or date.today()
     bbox = _bbox(extent, boundaries.bounds())
 
+    earliest, latest = (first or default_day) - DATE_MARGIN, default_day + DATE_MARGIN
+
+    def day_in_range(day: date | None, name: str = "as_of") -> date:
+        """The requested day, or the last day on record; a day far outside the record is refused (422), because
+        per-day computations (tallies, the report) would otherwise walk through centuries."""
+        if day is None:
+            return default_day
+        if not earliest <= day <= latest:
+            raise RequestValidationError([{"loc": ("query", name), "msg": f"must be between {earliest} and {latest} "
+                                           "(the store's dates, give or take a year)", "type": "value_error"}])
+        return day
+
     def read(fn: Callable, *args: Any) -> Any:
         with lock:
             return fn(store, *args)
@@ -292,7 +305,7 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI
     @app.get("/map", include_in_schema=False)
     @app.get("/map.json", summary="Events and control status as of a day", tags=["map"])
     def map_page(request: Request, query: Annotated[MapQuery, Query()]) -> Response:
-        as_of = query.as_of or default_day
+        as_of = day_in_range(query.as_of)
         data = read(pages.map_data, as_of, query.days, query.limit)
         data["svg_url"] = f"/map.svg?as_of={as_of.isoformat()}&days={query.days}"
         data["range"] = {"first": first or as_of, "last": last or as_of,
@@ -308,7 +321,7 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI
              response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
     def map_svg(query: Annotated[MapQuery, Query()]) -> Response:
         try:
-            svg = cached_svg(query.as_of or default_day, query.days, query.limit)
+            svg = cached_svg(day_in_range(query.as_of), query.days, query.limit)
         except pages.Unavailable as exc:
             raise HTTPException(503, str(exc)) from exc
         return Response(svg, media_type="image/svg+xml", headers={"cache-control": "max-age=60"})
@@ -342,7 +355,7 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI
     @app.get("/claims", include_in_schema=False)
     @app.get("/claims.json", summary="Claims beside the computed tallies", tags=["claims"])
     def claims(request: Request, query: Annotated[AsOfQuery, Query()]) -> Response:
-        return respond(request, "claims.html", read(pages.claims_page, query.as_of or default_day))
+        return respond(request, "claims.html", read(pages.claims_page, day_in_range(query.as_of)))
 
     @lru_cache(maxsize=64)
     def cached_chart(as_of: date) -> str:
@@ -352,7 +365,7 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI
              tags=["claims"], response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
     def claims_chart(query: Annotated[AsOfQuery, Query()]) -> Response:
         try:
-            svg = cached_chart(query.as_of or default_day)
+            svg = cached_chart(day_in_range(query.as_of))
         except pages.Unavailable as exc:
             raise HTTPException(503, str(exc)) from exc
         except Exception as exc:  # the chart belongs to another stage: its failure is reported, not a crash
@@ -362,7 +375,8 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI
     @app.get("/report", include_in_schema=False)
     @app.get("/report.json", summary="The situation report as of a day", tags=["report"])
     def report(request: Request, query: Annotated[ReportQuery, Query()]) -> Response:
-        return respond(request, "report.html", read(pages.situation, query.as_of or default_day, query.since))
+        as_of = day_in_range(query.as_of)
+        return respond(request, "report.html", read(pages.situation, as_of, query.since and day_in_range(query.since, "since")))
 
     @app.get("/api", include_in_schema=False)
     def api(request: Request) -> Response:

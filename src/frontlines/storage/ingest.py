@@ -7,9 +7,6 @@ from datetime import datetime
 from frontlines.model import DATE_SOURCES, Article
 from frontlines.storage import ARTICLE_COLUMNS, Store, to_json
 
-ARROW_MIN_ROWS = 16
-
-
 @dataclass
 class Added:
     """What :func:`add_articles` did with one file's articles."""
@@ -51,7 +48,7 @@ def add_articles(store: Store, articles: list[Article]) -> Added:
             batch.add(article.content_hash)
             rows.append(_article_row(article))
             done.ids.append(article.id)
-        _insert_rows(store, rows)
+        store._insert("articles", ARTICLE_COLUMNS, rows)
     return done
 
 
@@ -72,28 +69,6 @@ def _improve(store: Store, row: tuple, article: Article) -> bool:
         params += [article.published, article.published_source]
     store.con.execute(f"UPDATE articles SET {', '.join(sets)} WHERE id = ?", params + [article_id])
     return True
-
-
-def _article_row(article: Article) -> tuple:
-    values = {"ingested_at": article.ingested_at or datetime.now(), "extra": to_json(article.extra),
-              "word_count": len(article.text.split())}
-    return tuple(values[c] if c in values else getattr(article, c) for c in ARTICLE_COLUMNS)
-
-
-def _insert_rows(store: Store, rows: list[tuple]) -> None:
-    """Few rows: executemany. Many: one INSERT … SELECT over an Arrow table (executemany costs ~1 ms a row)."""
-    if len(rows) < ARROW_MIN_ROWS:
-        store._insert("articles", ARTICLE_COLUMNS, rows)
-        return
-    import pyarrow as pa  # deferred: most files are small
-
-    table = pa.Table.from_pylist([dict(zip(ARTICLE_COLUMNS, row)) for row in rows])
-    columns = ", ".join(f'"{c}"' for c in ARTICLE_COLUMNS)
-    store.con.register("incoming_articles", table)
-    try:
-        store.con.execute(f"INSERT INTO articles ({columns}) SELECT {columns} FROM incoming_articles")
-    finally:
-        store.con.unregister("incoming_articles")
 
 
 def _article_row(article: Article) -> tuple:

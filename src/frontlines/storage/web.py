@@ -107,13 +107,6 @@ def article_list(store: Store, limit: int = 50, offset: int = 0) -> tuple[list[d
     return rows, total
 
 
-def article_sources(store: Store, ids: list[str]) -> list[dict[str, Any]]:
-    """Title, outlet, url and publication date of the articles in ``ids`` (without annotations)."""
-    return store._dicts(
-        """SELECT id, title, outlet, url, published, published_source, dup_group FROM articles
-           WHERE list_contains(?, id) ORDER BY published NULLS LAST, id""", [ids])
-
-
 def claims_table(store: Store, limit: int = 1000) -> list[dict[str, Any]]:
     """Claims with their article's title, outlet and publication date, by date."""
     return store._dicts(

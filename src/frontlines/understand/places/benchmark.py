@@ -12,6 +12,7 @@ import statistics
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -111,7 +112,7 @@ def score_corpus(docs: list[tuple[str, list[Gold]]], parser: Geoparser, nlp: Any
             gold_span.append(_error(place, gold))
             if gold.geonames_id:
                 id_total += 1
-                id_hits += bool(place is not None and place.id == f"gn:{gold.geonames_id}")
+                id_hits += bool(place is not None and geonames_id(place) == gold.geonames_id)
     precision = tp_overlap_pred / n_pred if n_pred else 0.0
     recall = tp_overlap_gold / n_gold if n_gold else 0.0
     p_exact = tp_exact / n_pred if n_pred else 0.0
@@ -123,6 +124,23 @@ def score_corpus(docs: list[tuple[str, list[Gold]]], parser: Geoparser, nlp: Any
         "geonames_id_match_gold_spans": round(id_hits / id_total, 4) if id_total else None,
         "geonames_id_total": id_total, "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def geonames_id(place: Any) -> str | None:
+    """The GeoNames id behind one of our places (countries and curated places carry their own ids)."""
+    if place.id.startswith("gn:"):
+        return place.id[3:]
+    return _geonames_ids().get(place.id)
+
+
+@lru_cache(maxsize=1)
+def _geonames_ids() -> dict[str, str]:
+    import json
+    from frontlines.understand.places.sources import _geonames_file, read_curated
+    with open(_geonames_file("countries.json"), encoding="utf-8") as handle:
+        out = {f"iso:{iso}": str(record["geonameid"]) for iso, record in json.load(handle).items()}
+    out.update({row["id"]: row["geonameid"] for row in read_curated() if row["geonameid"]})
+    return out
 
 
 def _resolve_alone(parser: Geoparser, name: str, focus: str | None) -> Any:

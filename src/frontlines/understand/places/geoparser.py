@@ -75,10 +75,16 @@ class Geoparser:
         for match in matches:
             ranked = self._resolve(text, match.start, match.end, match.places, base, bounds)
             mentions.append(self._mention(text, match.start, match.end, ranked, sentence_starts))
-        for span in unknown:
-            mention = self._resolve_unknown(text, span, base, bounds, sentence_starts)
-            if mention is not None:
-                mentions.append(mention)
+        guesses = [self._resolve_unknown(text, span, base, bounds, sentence_starts) for span in unknown]
+        # an NER span and a capitalised run may cover the same name: keep one, resolved and longest first
+        used = bytearray(len(text) + 1)
+        for m in mentions:
+            used[m.start:m.end] = b"\x01" * (m.end - m.start)
+        for guess in sorted((g for g in guesses if g is not None),
+                            key=lambda g: (g.place is None, -(g.end - g.start), g.start)):
+            if not any(used[guess.start:guess.end]):
+                used[guess.start:guess.end] = b"\x01" * (guess.end - guess.start)
+                mentions.append(guess)
         mentions = [m for m in mentions if m.place is not None or self.keep_unresolved]
         return sorted(mentions, key=lambda m: m.start)
 
