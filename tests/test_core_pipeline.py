@@ -54,3 +54,9 @@ def test_model_meta_is_checked():
     with pytest.raises(ModelError, match="language"):
         check_meta("some_model", {"lang": "de"}, [])
     check_meta("en_core_web_sm", {"lang": "en", "version": "3.8.0"}, ["ner"])
+
+
+def test_glued_sentences_are_split_but_abbreviations_are_not():
+    text = "The government has vowed to defend it.The Taliban also occupied the city. The U.S.-led force left."
+    assert [s.text for s in split_sentences(text)] == [
+        "The government has vowed to defend it.", "The Taliban also occupied the city.", "The U.S.-led force left."]

@@ -8,7 +8,7 @@ import pytest
 
 from frontlines.coding import EventCoder, EventCodingComponent, load_actor_index, load_patterns, load_taxonomy
 from frontlines.coding.patterns import PATTERNS_FILE
-from frontlines.model import ActorMention, Article, DateMention, Place, PlaceMention, Quantity
+from frontlines.model import ActorMention, Article, DateMention, Place, PlaceMention, Quantity, Sentence
 from frontlines.understand.sentences import split_sentences
 
 KUNDUZ = Place("t:kunduz", "Kunduz", "city", "AF", admin1="Kunduz", lat=36.73, lon=68.86, is_capital=True)
@@ -227,8 +227,11 @@ def test_hostile_input_gives_no_events_and_no_traceback(coder):
 def test_a_history_cue_in_a_later_clause_does_not_erase_the_capture_before_it(coder):
     text = ("The northern capitals captured in recent days include Kunduz, one of the most populous cities, "
             "and the government has vowed to defend it. The Taliban also briefly held the city in 2015.")
-    article = annotate(text.replace("it. The", "it.The"), {"Kunduz": KUNDUZ}, modality={0: "history"})
-    article.sentences[0].modality_cue = "2015"
+    text = text.replace("it. The", "it.The")      # machine translation glued two sentences into one
+    article = annotate(text, {"Kunduz": KUNDUZ})
+    article.sentences = [Sentence(0, 0, len(text), text, modality="history", modality_cue="2015")]
+    for item in article.places + article.actors:
+        item.sentence = 0
     article.actors.append(ActorMention(0, 0, 0, "", "taliban", via="context"))
     assert [m.place.name for m in coder.code(article)] == ["Kunduz"]
     article.sentences[0].modality_cue = "recent"       # a cue before the trigger governs it

@@ -85,7 +85,7 @@ def _annotations(sentence: dict[str, Any]) -> Table:
     for c in sentence["claims"]:
         of = f" of {c['denominator']}" if c["denominator"] else ""
         table.add_row("claim", plain(c["text"]), plain(f"{c['claimant'] or 'unattributed'}: {c['comparator']} {c['count']}"
-                                                       f"{of} {c['metric']} as of {c['as_of']}"
+                                                       f"{of} {c['metric']} as of {c['as_of'] or 'unknown date'}"
                                                        + (f" since {c['since']}" if c["since"] else "")))
     for e in sentence["events"]:
         table.add_row("event", plain(f"{e['event_type']} / {e['sub_event_type']}"),

