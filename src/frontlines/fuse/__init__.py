@@ -53,8 +53,8 @@ def fuse(store: Store, actors: dict[str, Actor] | None = None, taxonomy: Taxonom
             _place(mention, index, clusters, taxonomy)
         events, replaced, links = _build(store, clusters, actors, taxonomy)
         if events or replaced:
-            event_queries.save_events(store, events, replace_ids=sorted(replaced))
-        event_queries.link_mentions(store, links)
+            store.save_events(events, replace_ids=sorted(replaced))
+        store.link_mentions(links)
     return {"new_mentions": len(new), "events_touched": len(events), "events_removed": len(replaced),
             "events": store.count("events")}
 

@@ -51,7 +51,7 @@ def overview(store: Store) -> dict[str, Any]:
 # -- events ----------------------------------------------------------------------------------------------
 def event_list(store: Store, filters: dict[str, Any], page: int, size: int) -> dict[str, Any]:
     """One page of filtered events and the total count."""
-    events, total = queries.event_page(store, **filters, limit=size, offset=(page - 1) * size)
+    events, total = store.query_events(**filters, limit=size, offset=(page - 1) * size)
     return {"filters": {k: v for k, v in filters.items() if v is not None}, "page": page, "size": size,
             "total": total, "pages": max(1, -(-total // size)), "events": [asdict(e) for e in events]}
 

@@ -401,9 +401,13 @@ class Store:
         return [_mention_from_row(r, places) for r in rows]
 
     def link_mentions(self, links: dict[str, str]) -> None:
-        """Record which fused event each mention belongs to: mention id -> event id."""
+        """Record which fused event each mention belongs to: mention id -> event id (one statement)."""
+        if not links:
+            return
         with self.transaction():
-            self.con.executemany("UPDATE event_mentions SET event_id = ? WHERE id = ?", [(e, m) for m, e in links.items()])
+            self.con.execute("""UPDATE event_mentions SET event_id = v.event_id
+                                FROM (SELECT unnest(?) AS mention_id, unnest(?) AS event_id) AS v
+                                WHERE event_mentions.id = v.mention_id""", [list(links), list(links.values())])
 
     def save_events(self, events: list[Event], replace_ids: list[str] | None = None) -> None:
         """Upsert fused events; ``replace_ids`` are events to delete first (merged away)."""
@@ -426,29 +430,23 @@ class Store:
             params.append(since)
         return [_event_from_row(r) for r in self._dicts(sql + " ORDER BY event_date, event_id_cnty", params)]
 
-    def query_events(self, *, date_from: date | None = None, date_to: date | None = None, event_type: str | None = None,
-                     sub_event_type: str | None = None, actor: str | None = None, admin1: str | None = None,
-                     admin2: str | None = None, text: str | None = None, min_sources: int | None = None,
-                     limit: int = 100, offset: int = 0) -> tuple[list[Event], int]:
-        """Filtered, paginated events and the total count (the web app's table)."""
-        where, params = ["1=1"], []
-        for clause, value in (("event_date >= ?", date_from), ("event_date <= ?", date_to), ("event_type = ?", event_type),
-                              ("sub_event_type = ?", sub_event_type), ("admin1 = ?", admin1), ("admin2 = ?", admin2),
-                              ("source_count >= ?", min_sources)):
-            if value is not None:
-                where.append(clause)
-                params.append(value)
-        if actor:
-            where.append("(actor1 ILIKE ? OR actor2 ILIKE ? OR assoc_actor_1 ILIKE ? OR assoc_actor_2 ILIKE ?)")
-            params += [f"%{actor}%"] * 4
-        if text:
-            where.append("(notes ILIKE ? OR location ILIKE ? OR CAST(evidence AS VARCHAR) ILIKE ?)")
-            params += [f"%{text}%"] * 3
-        clause = " AND ".join(where)
-        total = self.con.execute(f"SELECT count(*) FROM events WHERE {clause}", params).fetchone()[0]
-        rows = self._dicts(f"SELECT * FROM events WHERE {clause} ORDER BY event_date, event_id_cnty LIMIT ? OFFSET ?",
-                           params + [limit, offset])
-        return [_event_from_row(r) for r in rows], total
+    def query_events(self, *, limit: int = 100, offset: int = 0, **filters: Any) -> tuple[list[Event], int]:
+        """One page of filtered events and the total count (the web app's table).
+
+        Filters: date_from, date_to, event_type, sub_event_type, actor (substring of any actor), admin1, admin2,
+        text (substring of notes, location or evidence), min_sources. The matching ids are found once, counted,
+        and only the page's rows are read whole.
+        """
+        clause, params = event_filter(**filters)
+        rows = self._dicts(
+            f"""WITH hits AS MATERIALIZED (SELECT event_id_cnty, event_date FROM events WHERE {clause}),
+                     page AS (SELECT * FROM hits ORDER BY event_date, event_id_cnty LIMIT ? OFFSET ?)
+                SELECT e.*, (SELECT count(*) FROM hits) AS total_matching
+                FROM events e JOIN page USING (event_id_cnty)
+                ORDER BY e.event_date, e.event_id_cnty""", params + [limit, offset])
+        if rows:
+            return [_event_from_row(r) for r in rows], rows[0]["total_matching"]
+        return [], self.con.execute(f"SELECT count(*) FROM events WHERE {clause}", params).fetchone()[0]
 
     # -- control -----------------------------------------------------------------------------------
     def save_control(self, intervals: list[ControlInterval]) -> None:
@@ -486,6 +484,34 @@ class Store:
         return self._dicts(f"SELECT * FROM {table}{order}")
 
 
+def _like(text: str) -> str:
+    """A LIKE pattern matching ``text`` literally anywhere (the user's % and _ are not wildcards)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def event_filter(date_from: date | None = None, date_to: date | None = None, event_type: str | None = None,
+                 sub_event_type: str | None = None, actor: str | None = None, admin1: str | None = None,
+                 admin2: str | None = None, text: str | None = None,
+                 min_sources: int | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) for the event filters analysts use."""
+    where, params = ["1=1"], []
+    for clause, value in (("event_date >= ?", date_from), ("event_date <= ?", date_to), ("event_type = ?", event_type),
+                          ("sub_event_type = ?", sub_event_type), ("admin1 = ?", admin1), ("admin2 = ?", admin2),
+                          ("source_count >= ?", min_sources)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    if actor:
+        where.append("(" + " OR ".join(f"{c} ILIKE ? ESCAPE '\\'" for c in
+                                       ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")) + ")")
+        params += [_like(actor)] * 4
+    if text:
+        where.append("(" + " OR ".join(f"{c} ILIKE ? ESCAPE '\\'" for c in
+                                       ("notes", "location", "CAST(evidence AS VARCHAR)")) + ")")
+        params += [_like(text)] * 3
+    return " AND ".join(where), params
+
+
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
@@ -512,10 +538,9 @@ def _mention_from_row(r: dict[str, Any], places: dict[str, Place]) -> EventMenti
 
 
 def _event_row(e: Event) -> tuple:
-    values = asdict(e)
-    values["year"] = e.event_date.year if e.event_date else None
-    values["evidence"] = e.evidence
-    return tuple(to_json(values[c]) if c in JSON_COLUMNS else values[c] for c in EVENT_COLUMNS)
+    values = {"year": e.event_date.year if e.event_date else None}
+    return tuple(to_json(getattr(e, c)) if c in JSON_COLUMNS else values[c] if c in values else getattr(e, c)
+                 for c in EVENT_COLUMNS)
 
 
 def _event_from_row(r: dict[str, Any]) -> Event:

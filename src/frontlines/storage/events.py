@@ -3,34 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyarrow as pa
-
-from frontlines.model import Event, EventMention
-from frontlines.storage import EVENT_COLUMNS, Store, _event_row, _mention_from_row
+from frontlines.model import EventMention
+from frontlines.storage import Store, _mention_from_row
 
 
 def _mentions(store: Store, where: str, params: list[Any]) -> list[EventMention]:
     rows = store._dicts(f"SELECT * FROM event_mentions WHERE {where} ORDER BY article_id, id", params)
     places = {p.id: p for p in store.places_by_id(list({r["place_id"] for r in rows if r["place_id"]}))}
     return [_mention_from_row(r, places) for r in rows]
-
-
-def save_events(store: Store, events: list[Event], replace_ids: list[str] | None = None) -> None:
-    """``Store.save_events`` in one columnar insert (row-by-row inserts take seconds per thousand events)."""
-    with store.transaction():
-        ids = [e.event_id_cnty for e in events] + list(replace_ids or [])
-        if ids:
-            store.con.execute("DELETE FROM events WHERE list_contains(?, event_id_cnty)", [ids])
-        if not events:
-            return
-        rows = [_event_row(e) for e in events]
-        table = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(EVENT_COLUMNS)})
-        store.con.register("frontlines_new_events", table)
-        try:
-            quoted = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
-            store.con.execute(f"INSERT INTO events ({quoted}) SELECT {quoted} FROM frontlines_new_events")
-        finally:
-            store.con.unregister("frontlines_new_events")
 
 
 def unlinked_mentions(store: Store) -> list[EventMention]:
@@ -41,17 +21,6 @@ def unlinked_mentions(store: Store) -> list[EventMention]:
 def undated_mentions(store: Store) -> list[EventMention]:
     """Mentions without a date: they can only be one event with each other."""
     return _mentions(store, "date_start IS NULL", [])
-
-
-def link_mentions(store: Store, links: dict[str, str]) -> None:
-    """Record mention id -> event id in one statement (``Store.link_mentions`` updates row by row)."""
-    if not links:
-        return
-    mention_ids, event_ids = list(links), [links[m] for m in links]
-    with store.transaction():
-        store.con.execute("""UPDATE event_mentions SET event_id = v.event_id
-                             FROM (SELECT unnest(?) AS mention_id, unnest(?) AS event_id) AS v
-                             WHERE event_mentions.id = v.mention_id""", [mention_ids, event_ids])
 
 
 def mentions_of_events(store: Store, event_ids: list[str]) -> list[tuple[str, EventMention]]:

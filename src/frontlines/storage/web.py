@@ -28,43 +28,6 @@ def event_facets(store: Store, limit: int = 500) -> dict[str, list[str]]:
     return out
 
 
-def _event_filter(date_from: date | None = None, date_to: date | None = None, event_type: str | None = None,
-                  sub_event_type: str | None = None, actor: str | None = None, admin1: str | None = None,
-                  admin2: str | None = None, text: str | None = None,
-                  min_sources: int | None = None) -> tuple[str, list[Any]]:
-    """The WHERE clause of :meth:`Store.query_events` (same filters, same meaning) and its parameters."""
-    where, params = ["1=1"], []
-    for clause, value in (("event_date >= ?", date_from), ("event_date <= ?", date_to), ("event_type = ?", event_type),
-                          ("sub_event_type = ?", sub_event_type), ("admin1 = ?", admin1), ("admin2 = ?", admin2),
-                          ("source_count >= ?", min_sources)):
-        if value is not None:
-            where.append(clause)
-            params.append(value)
-    if actor:
-        where.append("(actor1 ILIKE ? OR actor2 ILIKE ? OR assoc_actor_1 ILIKE ? OR assoc_actor_2 ILIKE ?)")
-        params += [f"%{actor}%"] * 4
-    if text:
-        where.append("(notes ILIKE ? OR location ILIKE ? OR CAST(evidence AS VARCHAR) ILIKE ?)")
-        params += [f"%{text}%"] * 3
-    return " AND ".join(where), params
-
-
-def event_page(store: Store, *, limit: int = 50, offset: int = 0, **filters: Any) -> tuple[list[Event], int]:
-    """One page of filtered events and the total, like :meth:`Store.query_events` but filtering once, not twice:
-    the matching ids are found once, counted, and only the page's rows are read whole."""
-    clause, params = _event_filter(**filters)
-    rows = store._dicts(
-        f"""WITH hits AS MATERIALIZED (SELECT event_id_cnty, event_date FROM events WHERE {clause}),
-                 page AS (SELECT * FROM hits ORDER BY event_date, event_id_cnty LIMIT ? OFFSET ?)
-            SELECT e.*, (SELECT count(*) FROM hits) AS total_matching
-            FROM events e JOIN page USING (event_id_cnty)
-            ORDER BY e.event_date, e.event_id_cnty""", params + [limit, offset])
-    if rows:
-        return [_event_from_row(r) for r in rows], rows[0]["total_matching"]
-    total = store.con.execute(f"SELECT count(*) FROM events WHERE {clause}", params).fetchone()[0]
-    return [], total
-
-
 def map_events(store: Store, as_of: date, days: int = 30, limit: int = 2000) -> tuple[list[dict[str, Any]], int]:
     """Located events in the ``days`` up to and including ``as_of``, newest first, and how many there are in all."""
     since = as_of - timedelta(days=days - 1) if (as_of - date.min).days >= days else date.min
