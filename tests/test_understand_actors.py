@@ -131,8 +131,8 @@ def test_dictionary_api():
     actors = load_actors()
     taliban = actors.get("taliban")
     assert taliban.name == "Taliban"
-    assert taliban.type_on(date(2021, 8, 14)) == "Rebel group"
-    assert taliban.type_on(date(2021, 8, 15)) == "State forces"
+    assert taliban.type_on(date(2021, 8, 15)) == "Rebel group"  # Kabul fell to an insurgent on the 15th
+    assert taliban.type_on(date(2021, 8, 16)) == "State forces"
     assert actors.by_name("Tullivan").id == "taliban"
     assert actors.by_name("Military Forces of Afghanistan (2004-2021)").id == "afghan_forces"
     assert actors.by_name("no such actor") is None

