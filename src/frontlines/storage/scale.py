@@ -2,18 +2,16 @@
 
 :func:`save_annotations_many` leaves the store exactly as calling ``Store.save_annotations`` on
 each article in turn would, but in one transaction per batch, with one ``DELETE`` per table per
-batch (not per article) and rows inserted as Arrow tables (not row by row).
+batch (not per article) and each table's rows for the whole batch inserted together (through
+Arrow, see ``Store._insert``), not article by article.
 """
 from __future__ import annotations
 
-import itertools
 from typing import Sequence
 
 from frontlines.model import Article, Place
 from frontlines.storage import Store, _mention_row
 from frontlines.storage.schema import ARTICLE_TABLES
-
-_view_names = itertools.count()
 
 SENTENCE_COLUMNS = ("article_id", "idx", "start", "end", "text", "paragraph", "modality", "modality_cue")
 PLACE_MENTION_COLUMNS = ("article_id", "sentence", "start", "end", "text", "place_id", "score", "reason", "geo_precision")
@@ -44,29 +42,8 @@ def save_annotations_many(store: Store, articles: Sequence[Article]) -> None:
                                ("actor_mentions", ACTOR_MENTION_COLUMNS), ("date_mentions", DATE_MENTION_COLUMNS),
                                ("quantities", QUANTITY_COLUMNS), ("claims", CLAIM_COLUMNS),
                                ("event_mentions", MENTION_COLUMNS)):
-            bulk_insert(store, table, columns, rows[table])
+            store._insert(table, columns, rows[table])   # one Arrow insert when there are many rows
         store.con.execute("UPDATE articles SET processed_at = now() WHERE list_contains(?, id)", [ids])
-
-
-def bulk_insert(store: Store, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-    """Insert ``rows`` through one Arrow table: one statement however many rows."""
-    if not rows:
-        return
-    import pyarrow as pa
-
-    try:
-        arrow = pa.table({name: pa.array(list(values)) for name, values in zip(columns, zip(*rows))})
-    except (pa.ArrowException, TypeError, ValueError):
-        # A column of mixed Python types (an int where text was expected): let DuckDB cast row by row.
-        store._insert(table, columns, rows)
-        return
-    view = f"_frontlines_bulk_{next(_view_names)}"
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    store.con.register(view, arrow)
-    try:
-        store.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM {view}")
-    finally:
-        store.con.unregister(view)
 
 
 def _collect_rows(article: Article, rows: dict[str, list[tuple]]) -> None:

@@ -3,7 +3,8 @@
 Recognition: precision, recall and F1 of toponym spans (exact offsets, and any overlap). Resolution:
 the error distance between our point and the gold point, for gold toponyms that have coordinates,
 both end to end (a toponym we missed counts as a miss) and on the gold spans (the resolver alone,
-as Mordecai 3's published GWN figures are).
+as Mordecai 3's published GWN figures are): a gold span we found keeps our resolution, one we missed is
+resolved by :meth:`Geoparser.resolve_spans` with the same article context.
 """
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from frontlines.model import PlaceMention
-from frontlines.understand.places.gazetteer import PlaceContext, default_gazetteer
+from frontlines.understand.places.gazetteer import default_gazetteer
 from frontlines.understand.places.geoparser import Geoparser
-from frontlines.understand.places.names import name_key
 
 # GWN annotates common nouns ("church", "citizens") as *_Expression and false toponyms as Non_Toponym.
 GWN_NOT_TOPONYMS = {"Literal_Expression", "Non_Lit_Expression", "Non_Toponym"}
@@ -102,13 +102,12 @@ def score_corpus(docs: list[tuple[str, list[Gold]]], parser: Geoparser, nlp: Any
         tp_exact += sum((g.start, g.end) in spans for g in golds)
         tp_overlap_pred += sum(any(_overlaps(m, g) for g in golds) for m in mentions)
         tp_overlap_gold += sum(any(_overlaps(m, g) for m in mentions) for g in golds)
-        focus = parser._infer_focus(parser.gazetteer.find(text)) if parser.country_focus is None else parser.country_focus
-        for gold in golds:
-            if gold.lat is None or gold.lon is None:
-                continue
+        located = [g for g in golds if g.lat is not None and g.lon is not None]
+        alone = parser.resolve_spans(text, [(g.start, g.end) for g in located], doc=doc)
+        for gold, resolved in zip(located, alone):
             mention = next((m for m in mentions if _overlaps(m, gold) and m.place is not None), None)
             end_to_end.append(_error(mention.place if mention else None, gold))
-            place = mention.place if mention else _resolve_alone(parser, gold.name, focus)
+            place = mention.place if mention else resolved.place
             gold_span.append(_error(place, gold))
             if gold.geonames_id:
                 id_total += 1
@@ -141,14 +140,6 @@ def _geonames_ids() -> dict[str, str]:
         out = {f"iso:{iso}": str(record["geonameid"]) for iso, record in json.load(handle).items()}
     out.update({row["id"]: row["geonameid"] for row in read_curated() if row["geonameid"]})
     return out
-
-
-def _resolve_alone(parser: Geoparser, name: str, focus: str | None) -> Any:
-    found = parser.gazetteer.candidates(name, context=PlaceContext(country=focus, focus_weight=0.15), fuzzy=False)
-    if not found and parser.demonyms:
-        countries = parser.gazetteer.demonyms.get(name_key(name))
-        return parser.gazetteer.places[countries[0]] if countries else None
-    return found[0].place if found else None
 
 
 def _overlaps(mention: PlaceMention, gold: Gold) -> bool:

@@ -25,7 +25,7 @@ from frontlines.model import Place
 from frontlines.understand.places import sources
 from frontlines.understand.places.names import match_form, name_key, sound_key, variants
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 POINT_KINDS = {"city", "town", "village", "border_crossing", "airport", "base"}
 AREA_KINDS = {"country", "province", "district", "region"}
 NEVER = -1  # automaton value marking a name that is never a place
@@ -110,12 +110,14 @@ class Gazetteer:
         country_points: dict[str, list[tuple[float, float]]] = {}
         admin1_points: dict[str, list[tuple[float, float]]] = {}
         admin1_names: dict[str, str] = {}
+        admin1_people: dict[str, int] = {}
         af_points: dict[str, list[tuple[float, float, int]]] = {}
         for entry in geonames.values():
             p = entry.place
             country_points.setdefault(p.country, []).append((p.lat, p.lon))
             if p.admin1_code:
                 admin1_points.setdefault(p.admin1_code, []).append((p.lat, p.lon))
+                admin1_people[p.admin1_code] = admin1_people.get(p.admin1_code, 0) + p.population
                 if p.admin1 and p.country != "AF":
                     admin1_names[p.admin1_code] = p.admin1
         geonames_code = {row["iso_code"]: row["geonames_admin1"] for row in sources.read_provinces()}
@@ -129,7 +131,8 @@ class Gazetteer:
                 geonames.pop(replaced, None)
         entries = [e for e, _ in curated] + list(sources.province_entries(af_points))
         entries += list(sources.country_entries(country_points)) + list(sources.continent_entries())
-        entries += list(sources.subdivision_entries(admin1_points, admin1_names)) + list(geonames.values())
+        entries += list(sources.subdivision_entries(admin1_points, admin1_names, admin1_people))
+        entries += list(geonames.values())
         entries += list(sources.admin2_entries(sources.geonames_records(), admin1_names))
         for entry in entries:
             gaz._add(entry.place, entry.names, curated=entry.place.source == "curated")
@@ -343,6 +346,8 @@ class Gazetteer:
     def rank(self, found: list[tuple[int, float]], context: PlaceContext, matched: str = "",
              how: str = "name") -> list[Candidate]:
         """Score each place by its kind and size, the country focus, co-occurring places and kind cues."""
+        if how == "name":
+            found = self._drop_lesser_alternates(found)
         out = []
         for i, quality in found:
             place = self.places[i]
@@ -370,6 +375,17 @@ class Gazetteer:
             out.append(Candidate(place, score, "; ".join([label] + reasons), matched))
         out.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
         return out
+
+    def _drop_lesser_alternates(self, found: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Where some place bears the name as its own, a place that has it only as an alternate (GeoNames lists
+        "Riverdale" for Glendale, "Franklin" for Columbus) stays only if it is a hundred times larger ("Bombay").
+        Only towns count as bearing it: New York City keeps "New York" beside the state."""
+        own = [self.places[i].population for i, quality in found
+               if quality == 1.0 and self.places[i].kind not in AREA_KINDS]
+        if not own:
+            return found
+        floor = 100 * max(max(own), 1)
+        return [(i, q) for i, q in found if q == 1.0 or self.places[i].population >= floor]
 
     def context_from_text(self, text: str, country: str | None = None) -> PlaceContext:
         """A context from free text (``geocode --context``): its cue words and the places it names."""
@@ -445,9 +461,12 @@ def _prior(place: Place) -> tuple[float, list[str]]:
         return prior, reasons
     if place.kind == "region":
         return 0.5, ["region"]
-    if place.kind == "province":
-        return 0.45, ["first-level subdivision"]
+    if place.kind == "province":  # a populous state outranks its namesake towns, not a city of millions
+        size = min(1.0, math.log10(place.population + 1) / 6.5)
+        return max(0.45, min(0.5, 0.1 + 0.45 * size)), [f"first-level subdivision, population {place.population:,}"]
     size = min(1.0, math.log10(place.population + 1) / 6.5)
+    if place.kind == "district":  # a county counts all its towns: a little less than a town of that size
+        return 0.05 + 0.45 * size, [f"second-level area, population {place.population:,}"]
     return 0.1 + 0.45 * size, [f"population {place.population:,}"]
 
 

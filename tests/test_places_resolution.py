@@ -1,0 +1,106 @@
+"""Resolution outside Afghanistan: country and admin1 points, counties, state abbreviations, namesakes, and
+places named inside facility names. Expected points are GeoNames' own, written by hand."""
+from __future__ import annotations
+
+import pytest
+
+from frontlines.understand.places import sources
+from frontlines.understand.places.benchmark import haversine_km
+from frontlines.understand.places.gazetteer import default_gazetteer
+from frontlines.understand.places.geoparser import Geoparser
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    return default_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def world_parser(gazetteer):
+    return Geoparser(gazetteer, country_focus=None, demonyms=True)
+
+
+def _top(gazetteer, name):
+    found = gazetteer.candidates(name)
+    assert found, f"{name} not resolved"
+    return found[0].place
+
+
+@pytest.mark.parametrize("name,lat,lon", [
+    ("Russia", 60.0, 100.0), ("China", 35.0, 105.0), ("United States", 39.76, -98.5), ("India", 22.0, 79.0),
+])
+def test_large_countries_sit_near_their_gazetteer_point(gazetteer, name, lat, lon):
+    place = _top(gazetteer, name)
+    assert place.kind == "country"
+    assert haversine_km(place.lat, place.lon, lat, lon) <= 161
+
+
+@pytest.mark.parametrize("name,code,lat,lon", [
+    ("Tamil Nadu", "IN-TN", 11.0, 78.33), ("Queensland", "AU-QLD", -22.0, 145.0), ("Bavaria", None, 49.0, 11.5),
+    ("Ontario", "CA-ON", 49.25, -84.5), ("Texas", "US-TX", 31.25, -99.25),
+])
+def test_first_level_subdivisions_have_points(gazetteer, name, code, lat, lon):
+    place = _top(gazetteer, name)
+    assert place.kind == "province" and place.lat is not None
+    if code:
+        assert place.id == f"iso:{code}"
+    # the middle of its towns' extent: up to ~280 km off (Queensland)
+    assert haversine_km(place.lat, place.lon, lat, lon) <= 300
+
+
+def test_towns_know_their_admin1_name(gazetteer):
+    chennai = next(p for p in (gazetteer.places[i] for i, _ in gazetteer.lookup("Chennai")) if p.country == "IN")
+    assert chennai.admin1 == "Tamil Nadu"
+
+
+def test_counties_are_places(gazetteer):
+    orange = _top(gazetteer, "Orange County")
+    assert orange.kind == "district" and orange.country == "US" and orange.admin1 == "California"
+    assert _top(gazetteer, "Kent").id.startswith("gn-admin2:GB:")  # the English county, not Kent, Washington
+
+
+def test_county_named_after_its_city_does_not_outrank_it(gazetteer):
+    assert _top(gazetteer, "Bradford").kind == "city"
+
+
+def test_state_abbreviations_need_their_period_or_capitals(gazetteer):
+    text = "Trenton, N.J., and NJ Transit; Catholic Mass in Calif. Nj and Mass. too. Ind. and Ill health."
+    found = {text[m.start:m.end]: m for m in gazetteer.find(text)}
+    assert "N.J." in found and "NJ" in found and "Calif." in found and "Mass." in found and "Ind." in found
+    assert "Nj" not in found and "Mass" not in found and "Ill" not in found
+    assert _top(gazetteer, "N.J.").id == "iso:US-NJ"
+    assert _top(gazetteer, "Calif.").id == "iso:US-CA"
+    assert _top(gazetteer, "NSW").id == "iso:AU-NSW"
+
+
+def test_an_alternate_name_does_not_beat_places_that_bear_it(gazetteer):
+    assert _top(gazetteer, "Riverdale").name == "Riverdale"   # GeoNames lists "Riverdale" for Glendale
+    assert _top(gazetteer, "Franklin").name == "Franklin"     # and "Franklin" for Columbus
+    assert _top(gazetteer, "Bombay").name == "Mumbai"         # a hundred times larger than any Bombay
+
+
+def test_resolve_spans_uses_the_article_and_names_inside(world_parser):
+    text = ("Police at Colorado State University said a man was held. Fans at Ismail Khan Stadium cheered. "
+            "Flooding hit Allendale, near Ramsey and Mahwah in Bergen County.")
+    names = ("Colorado State University", "Ismail Khan Stadium", "Allendale")
+    spans = [(text.index(n), text.index(n) + len(n)) for n in names]
+    university, stadium, allendale = world_parser.resolve_spans(text, spans)
+    assert university.place is not None and university.place.id == "iso:US-CO" and university.geo_precision == 2
+    assert stadium.place is None or stadium.place.population >= 100_000
+    assert allendale.place is not None and allendale.place.admin1 == "New Jersey"
+
+
+def test_resolve_spans_on_empty_and_unknown_text(world_parser):
+    assert world_parser.resolve_spans("", []) == []
+    [unknown] = world_parser.resolve_spans("Qzxvbn was quiet.", [(0, 6)])
+    assert unknown.place is None and unknown.text == "Qzxvbn"
+
+
+def test_without_the_admin_table_the_build_still_has_iso_subdivisions(monkeypatch):
+    monkeypatch.setattr(sources, "_admin1_table", lambda: None)
+    assert sources.geonames_admin1_names([{"admin1code": "25", "latitude": 13.08, "longitude": 80.27,
+                                           "countrycode": "IN"}]) == {}
+    assert list(sources.admin2_entries([], {})) == []
+    entries = list(sources.subdivision_entries({"US.TX": [(30.0, -97.0), (32.0, -101.0)]}))
+    texas = next(e.place for e in entries if e.place.id == "iso:US-TX")
+    assert (texas.lat, texas.lon) == (31.0, -99.0)
