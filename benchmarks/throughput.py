@@ -174,7 +174,6 @@ def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, eng
     from frontlines.run import _stream_articles, new_run_id
     from frontlines.scale import process_local, process_ray
     from frontlines.storage import Store
-    from frontlines.storage.scale import save_annotations_many
 
     stages, components = Stages(), {}
     started_all = time.perf_counter()
@@ -203,7 +202,7 @@ def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, eng
                 for article in batch:
                     store.save_annotations(article)
             else:
-                save_annotations_many(store, batch)
+                store.save_annotations(batch)
             stages.time("store", started)
 
         for name in config["pipeline"].get("corpus_stages", []):

@@ -1,4 +1,4 @@
-"""Saving a batch of articles leaves the store exactly as saving them one by one (storage/scale.py)."""
+"""Saving a batch of articles leaves the store exactly as saving them one by one."""
 from __future__ import annotations
 
 import copy
@@ -9,7 +9,6 @@ from frontlines.model import Article
 from frontlines.pipeline import load_config
 from frontlines.scale import process_local, runnable_config
 from frontlines.storage import Store
-from frontlines.storage.scale import save_annotations_many
 from frontlines.storage.schema import ARTICLE_TABLES
 from test_scale_records import _annotated
 
@@ -43,7 +42,7 @@ def test_batch_save_matches_article_by_article(annotated):
     one, many = _stores(annotated)
     for article in annotated:
         one.save_annotations(article)
-    save_annotations_many(many, annotated)
+    many.save_annotations(annotated)
     assert _fingerprints(many) == _fingerprints(one)
     assert many.count("sentences") == sum(len(a.sentences) for a in annotated) > 0
     assert many.article_ids(unprocessed_only=True) == []
@@ -57,8 +56,8 @@ def test_batch_save_replaces_earlier_annotations(annotated):
     for article in stale:
         article.sentences = article.sentences[:1]
         article.actors = []
-    save_annotations_many(many, stale)
-    save_annotations_many(many, annotated)
+    many.save_annotations(stale)
+    many.save_annotations(annotated)
     assert _fingerprints(many) == _fingerprints(one)
 
 
@@ -67,11 +66,11 @@ def test_mixed_types_fall_back_to_row_inserts(annotated):
     odd = copy.deepcopy(annotated[-1])
     odd.actors[0].via = 7        # an int where text is expected: Arrow refuses, DuckDB casts
     one.save_annotations(odd)
-    save_annotations_many(many, [odd])
+    many.save_annotations([odd])
     assert _fingerprints(many) == _fingerprints(one)
 
 
 def test_empty_batch_is_a_no_op():
     store = Store()
-    save_annotations_many(store, [])
+    store.save_annotations([])
     assert store.count("sentences") == 0

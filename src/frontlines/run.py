@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from frontlines.model import Article
 from frontlines.pipeline import Pipeline, PipelineContext, corpus_stages, load_config
+from frontlines.scale.local import batched
 from frontlines.storage import DEFAULT_DB_NAME, Store
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -60,16 +61,17 @@ def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engi
         results: Iterable[Article] = process_ray(articles, config, out_dir or Path("."), address, workers)
     elif workers > 1:
         from frontlines.scale import process_local
-        results = process_local(articles, config, workers)
+        results = process_local(articles, config, workers, timings=timings)
     else:
         pipeline = Pipeline(config, store=store)
         results = pipeline.pipe(articles)
         timings = pipeline.timings
     done = 0
-    for article in results:
-        article.doc = None
-        store.save_annotations(article)
-        done += 1
+    for batch in batched(results, batch_size):
+        for article in batch:
+            article.doc = None
+        store.save_annotations(batch)   # one transaction per batch: a killed run loses at most this batch
+        done += len(batch)
         if progress:
             progress("understand", done, len(pending))
     return done, dict(timings)
@@ -77,8 +79,8 @@ def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engi
 
 def _stream_articles(store: Store, ids: list[str], batch_size: int) -> Iterator[Article]:
     """Articles from the store in bounded batches (memory stays flat however large the corpus)."""
-    for i in range(0, len(ids), batch_size):
-        yield from store.articles(ids[i:i + batch_size])
+    for batch in batched(ids, batch_size):
+        yield from store.articles(batch)
 
 
 def run_corpus_stages(store: Store, config: dict[str, Any]) -> dict[str, Any]:

@@ -60,8 +60,12 @@ def fuse(store: Store, actors: dict[str, Actor] | None = None, taxonomy: Taxonom
 
 
 class MentionIndex:
-    """The stored mentions in the new mentions' date range, bucketed by sub-event type and place keys:
-    candidates for a new mention come from its buckets only, never from all pairs."""
+    """The events stored in the new mentions' date range, bucketed by sub-event type and place keys.
+
+    A new mention meets candidate *events* from its buckets, never all mentions: each event keeps one
+    representative per distinct compatibility signature, so checking a mention against an event costs the
+    same whether ten articles or ten thousand report it.
+    """
 
     def __init__(self, store: Store, new: list[EventMention], taxonomy: Taxonomy) -> None:
         dated = [m for m in new if m.date_start]
@@ -72,25 +76,35 @@ class MentionIndex:
             pool = store.mentions_near(low, high)
         elif new:
             pool = event_queries.undated_mentions(store)
-        self.event_of = event_queries.mention_events(store, [m.id for m in pool])   # stored links
-        self.home: dict[str, str] = {}                                                 # placed this run
+        event_of = event_queries.mention_events(store, [m.id for m in pool])   # stored links
         self.members: dict[str, list[EventMention]] = {}
+        self.buckets: dict[tuple, set[str]] = {}
+        self.kinds: dict[str, dict[tuple, EventMention]] = {}
+        self.size: dict[str, int] = {}
         for m in pool:
-            if m.id in self.event_of:
-                self.members.setdefault(self.event_of[m.id], []).append(m)
-        self.buckets: dict[tuple, list[EventMention]] = {}
-        for m in pool:
-            for key in _keys(m):
-                self.buckets.setdefault(key, []).append(m)
+            if m.id in event_of:
+                self.members.setdefault(event_of[m.id], []).append(m)
+                self.add(m, event_of[m.id])
 
-    def candidates(self, mention: EventMention) -> list[EventMention]:
-        seen, out = {mention.id}, []
+    def add(self, mention: EventMention, event_key: str) -> None:
+        """Record that ``mention`` belongs to the event (stored or new) ``event_key``."""
         for key in _keys(mention):
-            for m in self.buckets.get(key, ()):
-                if m.id not in seen:
-                    seen.add(m.id)
-                    out.append(m)
-        return out
+            self.buckets.setdefault(key, set()).add(event_key)
+        self.kinds.setdefault(event_key, {}).setdefault(_signature(mention), mention)
+        self.size[event_key] = self.size.get(event_key, 0) + 1
+
+    def events_near(self, mention: EventMention) -> list[str]:
+        """Keys of the events sharing a bucket with ``mention``, in a stable order."""
+        return sorted({k for key in _keys(mention) for k in self.buckets.get(key, ())})
+
+    def fits(self, mention: EventMention, event_key: str, taxonomy: Taxonomy) -> bool:
+        """Is ``mention`` compatible with every mention of the event?"""
+        return all(compatible(mention, m, taxonomy) for m in self.kinds[event_key].values())
+
+
+def _signature(m: EventMention) -> tuple:
+    """Everything :func:`compatible` reads of a mention: mentions alike in these are alike to fusion."""
+    return (m.sub_event_type, m.place.id if m.place else None, m.date_start, m.date_end, m.actor1, m.actor2)
 
 
 def _keys(m: EventMention) -> list[tuple]:
@@ -106,23 +120,17 @@ def _keys(m: EventMention) -> list[tuple]:
 
 
 def _place(mention: EventMention, index: MentionIndex, clusters: dict[str, Cluster], taxonomy: Taxonomy) -> None:
-    """Put one new mention into the best compatible cluster or a new one."""
-    options: dict[str, list[EventMention]] = {}
-    for other in index.candidates(mention):
-        key = index.home.get(other.id) or index.event_of.get(other.id)
-        if key is None or key in options or not compatible(mention, other, taxonomy):
-            continue      # (a new mention not placed yet meets this one in its own turn)
-        options[key] = clusters[key].mentions if key in clusters else index.members.get(key, [])
-    fitting = [k for k in sorted(options) if all(compatible(mention, m, taxonomy) for m in options[k])]
+    """Put one new mention into the best compatible event (stored or new this run) or a new one."""
+    fitting = [k for k in index.events_near(mention) if index.fits(mention, k, taxonomy)]
     if fitting:
-        best = max(fitting, key=lambda k: (len(options[k]), k))
+        best = max(fitting, key=lambda k: (index.size[k], k))
         if best not in clusters:      # a stored event: start from its members in the index
-            clusters[best] = Cluster(mentions=list(options[best]), old_ids={best})
+            clusters[best] = Cluster(mentions=list(index.members.get(best, [])), old_ids={best})
     else:
         best = f"new:{len(clusters)}"
         clusters[best] = Cluster()
     clusters[best].mentions.append(mention)
-    index.home[mention.id] = best
+    index.add(mention, best)
 
 
 def _build(store: Store, clusters: dict[str, Cluster], actors: dict[str, Actor],

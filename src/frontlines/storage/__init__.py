@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
 
@@ -258,33 +258,26 @@ class Store:
             self.con.execute("INSERT INTO runs VALUES (?, ?, now(), ?, ?)", [run_id, started_at, to_json(inputs), to_json(summary)])
 
     # -- annotations ---------------------------------------------------------------------------
-    def save_annotations(self, article: Article) -> None:
-        """Replace everything derived from one article and mark it processed, atomically."""
-        a = article.id
+    def save_annotations(self, articles: Article | Sequence[Article]) -> None:
+        """Replace everything derived from each article and mark it processed.
+
+        A batch is one transaction with one DELETE and one bulk insert per table; the outcome is the same as
+        saving its articles one at a time (for places, the first article to mention a place id decides it).
+        """
+        batch = [articles] if isinstance(articles, Article) else list(articles)
+        if not batch:
+            return
+        ids = [a.id for a in batch]
+        rows: dict[str, list[tuple]] = {table: [] for table in ARTICLE_TABLES}
+        for article in batch:
+            _collect_rows(article, rows)
         with self.transaction():
             for table in ARTICLE_TABLES:
-                self.con.execute(f"DELETE FROM {table} WHERE article_id = ?", [a])
-            self._insert("sentences", ("article_id", "idx", "start", "end", "text", "paragraph", "modality", "modality_cue"),
-                         [(a, s.index, s.start, s.end, s.text, s.paragraph, s.modality, s.modality_cue) for s in article.sentences])
-            places = [m.place for m in article.places if m.place] + [m.place for m in article.mentions if m.place]
-            self.save_places(places, replace=False)
-            self._insert("place_mentions", ("article_id", "sentence", "start", "end", "text", "place_id", "score", "reason", "geo_precision"),
-                         [(a, m.sentence, m.start, m.end, m.text, m.place.id if m.place else None, m.score, m.reason, m.geo_precision)
-                          for m in article.places])
-            self._insert("actor_mentions", ("article_id", "sentence", "start", "end", "text", "actor_id", "via"),
-                         [(a, m.sentence, m.start, m.end, m.text, m.actor_id, m.via) for m in article.actors])
-            self._insert("date_mentions", ("article_id", "sentence", "start", "end", "text", "date_start", "date_end", "precision", "historical", "rule"),
-                         [(a, m.sentence, m.start, m.end, m.text, m.date_start, m.date_end, m.precision, m.historical, m.rule) for m in article.dates])
-            self._insert("quantities", ("article_id", "sentence", "start", "end", "text", "kind", "low", "best", "high", "subject"),
-                         [(a, q.sentence, q.start, q.end, q.text, q.kind, q.low, q.best, q.high, q.subject) for q in article.quantities])
-            self._insert("claims", ("id", "article_id", "sentence", "start", "end", "text", "claimant", "metric", "count", "comparator", "denominator", "as_of", "since"),
-                         [(c.id or f"{a}:c{i}", a, c.sentence, c.start, c.end, c.text, c.claimant, c.metric, c.count, c.comparator, c.denominator, c.as_of, c.since)
-                          for i, c in enumerate(article.claims)])
-            self._insert("event_mentions", ("id", "article_id", "event_type", "sub_event_type", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2",
-                                            "place_id", "geo_precision", "date_start", "date_end", "time_precision", "fatalities_low",
-                                            "fatalities_best", "fatalities_high", "civilian_targeting", "confidence", "evidence"),
-                         [_mention_row(m, a, i) for i, m in enumerate(article.mentions)])
-            self.con.execute("UPDATE articles SET processed_at = now() WHERE id = ?", [a])
+                self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
+            self.save_places(_first_places(batch), replace=False)
+            for table in ARTICLE_TABLES:
+                self._insert(table, ANNOTATION_COLUMNS[table], rows[table])
+            self.con.execute("UPDATE articles SET processed_at = now() WHERE list_contains(?, id)", [ids])
 
     def _load_annotations(self, article: Article) -> None:
         a = article.id
@@ -510,6 +503,49 @@ def event_filter(date_from: date | None = None, date_to: date | None = None, eve
                                        ("notes", "location", "CAST(evidence AS VARCHAR)")) + ")")
         params += [_like(text)] * 3
     return " AND ".join(where), params
+
+
+ANNOTATION_COLUMNS = {
+    "sentences": ("article_id", "idx", "start", "end", "text", "paragraph", "modality", "modality_cue"),
+    "place_mentions": ("article_id", "sentence", "start", "end", "text", "place_id", "score", "reason", "geo_precision"),
+    "actor_mentions": ("article_id", "sentence", "start", "end", "text", "actor_id", "via"),
+    "date_mentions": ("article_id", "sentence", "start", "end", "text", "date_start", "date_end", "precision",
+                      "historical", "rule"),
+    "quantities": ("article_id", "sentence", "start", "end", "text", "kind", "low", "best", "high", "subject"),
+    "claims": ("id", "article_id", "sentence", "start", "end", "text", "claimant", "metric", "count", "comparator",
+               "denominator", "as_of", "since"),
+    "event_mentions": ("id", "article_id", "event_type", "sub_event_type", "actor1", "actor2", "assoc_actor_1",
+                       "assoc_actor_2", "place_id", "geo_precision", "date_start", "date_end", "time_precision",
+                       "fatalities_low", "fatalities_best", "fatalities_high", "civilian_targeting", "confidence",
+                       "evidence"),
+}
+
+
+def _collect_rows(article: Article, rows: dict[str, list[tuple]]) -> None:
+    a = article.id
+    rows["sentences"] += [(a, s.index, s.start, s.end, s.text, s.paragraph, s.modality, s.modality_cue)
+                          for s in article.sentences]
+    rows["place_mentions"] += [(a, m.sentence, m.start, m.end, m.text, m.place.id if m.place else None, m.score,
+                                m.reason, m.geo_precision) for m in article.places]
+    rows["actor_mentions"] += [(a, m.sentence, m.start, m.end, m.text, m.actor_id, m.via) for m in article.actors]
+    rows["date_mentions"] += [(a, m.sentence, m.start, m.end, m.text, m.date_start, m.date_end, m.precision,
+                               m.historical, m.rule) for m in article.dates]
+    rows["quantities"] += [(a, q.sentence, q.start, q.end, q.text, q.kind, q.low, q.best, q.high, q.subject)
+                           for q in article.quantities]
+    rows["claims"] += [(c.id or f"{a}:c{i}", a, c.sentence, c.start, c.end, c.text, c.claimant, c.metric, c.count,
+                        c.comparator, c.denominator, c.as_of, c.since) for i, c in enumerate(article.claims)]
+    rows["event_mentions"] += [_mention_row(m, a, i) for i, m in enumerate(article.mentions)]
+
+
+def _first_places(articles: list[Article]) -> list[Place]:
+    """Places the batch mentions; the first article to mention a place id decides it (within one article, its last
+    mention), as saving article by article would."""
+    chosen: dict[str, Place] = {}
+    for article in articles:
+        own = {p.id: p for p in [m.place for m in article.places if m.place] + [m.place for m in article.mentions if m.place]}
+        for place_id, place in own.items():
+            chosen.setdefault(place_id, place)
+    return list(chosen.values())
 
 
 def _sql_path(path: Path) -> str:
