@@ -316,3 +316,13 @@ def test_the_un_reporting_a_clash_is_not_a_party_to_it(coder):
     article.actors.sort(key=lambda a: a.start)
     [mention] = coder.code(article)
     assert {mention.actor1, mention.actor2} == {"Taliban", "Military Forces of Afghanistan (2004-2021)"}
+
+
+def test_places_after_a_companion_phrase_share_the_capture(coder):
+    d = date(2021, 8, 8)
+    text = "Kunduz fell to the Taliban on 8 August, on the same day as Herat. The Taliban captured Kunduz, but near Herat fighting went on."
+    article = annotate(text, {"Kunduz": KUNDUZ, "Herat": HERAT}, dates=[("on 8 August", d, d, 1)])
+    coded = [(m.sub_event_type, m.place.name, m.date_start) for m in coder.code(article)]
+    assert ("Non-state actor overtakes territory", "Herat", d) in coded
+    # "but near Herat" is a new clause and a stop: no capture of Herat from the second sentence.
+    assert [p for s, p, _ in coded if s == "Non-state actor overtakes territory"].count("Herat") == 1

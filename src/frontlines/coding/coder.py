@@ -163,6 +163,8 @@ class EventCoder:
                       dominant: str | None) -> list[EventMention]:
         view, cls = views[index], trigger.event_class
         chain = self._reach(view, trigger, trigger_tokens)
+        if cls.territory and chain:
+            chain = chain + self._companions(view, max(chain[-1].last, trigger.last) + 1, cls, trigger_tokens)
         places, inherited = self._event_places(chain, cls, view), False
         if not places and not cls.territory:
             near = view.places_near(trigger.first, trigger.last)
@@ -275,6 +277,16 @@ class EventCoder:
                 break
             j += step
         return chain if step > 0 else chain[::-1]
+
+    def _companions(self, view: SentenceView, j: int, cls: EventClass, taken: set[int]) -> list[Span]:
+        """Places after a companion phrase later in the same clause ("…, on the same day as Taloqan")."""
+        stops, words = self._stops(cls), [t.text for t in view.tokens]
+        while j < len(words) and words[j] not in stops and j not in taken:
+            for phrase in self.patterns.companions:
+                if tuple(words[j:j + len(phrase)]) == phrase:
+                    return self._walk(view, j + len(phrase), 1, cls, taken)
+            j += 1
+        return []
 
     def _event_places(self, chain: list[Span], cls: EventClass, view: SentenceView) -> list[Span]:
         """Places an event can be at: no countries; a province that is a listed town's own is an apposition;

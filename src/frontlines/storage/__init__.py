@@ -477,11 +477,6 @@ class Store:
         return self._dicts(f"SELECT * FROM {table}{order}")
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern matching ``text`` literally anywhere (the user's % and _ are not wildcards)."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def event_filter(date_from: date | None = None, date_to: date | None = None, event_type: str | None = None,
                  sub_event_type: str | None = None, actor: str | None = None, admin1: str | None = None,
                  admin2: str | None = None, text: str | None = None,
@@ -494,14 +489,15 @@ def event_filter(date_from: date | None = None, date_to: date | None = None, eve
         if value is not None:
             where.append(clause)
             params.append(value)
+    # Case-insensitive substring tests with contains(): the user's text is never a pattern (no % or _ wildcards).
     if actor:
-        where.append("(" + " OR ".join(f"{c} ILIKE ? ESCAPE '\\'" for c in
+        where.append("(" + " OR ".join(f"contains(lower({c}), ?)" for c in
                                        ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")) + ")")
-        params += [_like(actor)] * 4
+        params += [actor.lower()] * 4
     if text:
-        where.append("(" + " OR ".join(f"{c} ILIKE ? ESCAPE '\\'" for c in
+        where.append("(" + " OR ".join(f"contains(lower({c}), ?)" for c in
                                        ("notes", "location", "CAST(evidence AS VARCHAR)")) + ")")
-        params += [_like(text)] * 3
+        params += [text.lower()] * 3
     return " AND ".join(where), params
 
 
