@@ -15,10 +15,10 @@ from frontlines.storage import Store
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
-# Measured on 2026-11-22 at 15:05 UTC: event F1 seeds 0.957 (11 of 12 found, no false alarm), examples 0.963
-# (65 of 70, no false alarm); claim F1 seeds 0.875, examples 0.750. Each floor leaves about one error's slack
+# Measured on 2026-11-22 at 16:05 UTC: event F1 seeds 0.957 (11 of 12 found, no false alarm), examples 0.978
+# (67 of 70, no false alarm); claim F1 seeds 0.875, examples 0.750. Each floor leaves about one error's slack
 # below the measured figure (seeds: one more miss; examples: about three).
-MIN_F1 = {"seeds": 0.90, "examples": 0.93}
+MIN_F1 = {"seeds": 0.90, "examples": 0.95}
 MIN_CLAIM_F1 = {"seeds": 0.80, "examples": 0.70}
 
 
