@@ -78,3 +78,27 @@ def annotated_seeds(pipeline) -> dict[str, Article]:
     articles = load_seed_articles()
     done = {a.id: a for a in pipeline.pipe(list(articles.values()))}
     return {key: done[a.id] for key, a in articles.items()}
+
+
+@pytest.fixture(scope="session")
+def example_store(pipeline):
+    """The bundled example corpus run through the pipeline, fused and with control derived (shared; read only)."""
+    if not EXAMPLES.exists():
+        pytest.skip("examples/afghanistan-2021 is not there")
+    from frontlines.control import control_stage
+    from frontlines.fuse import fuse
+    from frontlines.ingest.readers import read_path, supported
+    from frontlines.pipeline import load_config
+
+    config = load_config()
+    articles = []
+    for path in sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and supported(p)):
+        articles += read_path(path, config)[0]
+    store = Store(":memory:")
+    for article in pipeline.pipe(articles):
+        if store.add_article(article):
+            store.save_annotations(article)
+    fuse(store)
+    control_stage(store, None)
+    yield store
+    store.close()

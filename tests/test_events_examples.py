@@ -6,10 +6,6 @@ from datetime import date
 
 import pytest
 
-from conftest import EXAMPLES
-from frontlines.fuse import fuse
-from frontlines.pipeline import load_config
-from frontlines.storage import Store
 
 OVERTAKES = "Non-state actor overtakes territory"
 # The day each fell (2021), written by hand from the public record; two days where reports straddle midnight.
@@ -27,21 +23,8 @@ FALLS = {
 
 
 @pytest.fixture(scope="module")
-def example_events(pipeline):
-    if not EXAMPLES.exists():
-        pytest.skip("examples/afghanistan-2021 is not there")
-    from frontlines.ingest.readers import read_path, supported
-    config = load_config()
-    articles = []
-    for path in sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and supported(p)):
-        articles += read_path(path, config)[0]
-    store = Store(":memory:")
-    for article in pipeline.pipe(articles):
-        if store.add_article(article):
-            store.save_annotations(article)
-    fuse(store)
-    yield store.events(), {a.id: a for a in articles}
-    store.close()
+def example_events(example_store):
+    return example_store.events(), {a.id: a for a in example_store.articles()}
 
 
 @pytest.mark.parametrize("capital", sorted(FALLS))

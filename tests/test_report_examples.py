@@ -5,11 +5,8 @@ from datetime import date
 
 import pytest
 
-from conftest import EXAMPLES
-from frontlines.control import control_stage, control_table
-from frontlines.pipeline import load_config
+from frontlines.control import control_table
 from frontlines.report.situation import build_report, write_report
-from frontlines.storage import Store
 
 # Provinces whose capital had fallen, by day (2021), written by hand from the public record.
 FALLEN_BY_10_AUGUST = {"Nimroz", "Jowzjan", "Kunduz", "Sar-e Pul", "Takhar", "Samangan", "Farah", "Baghlan"}
@@ -19,24 +16,8 @@ NEVER_BEFORE_SEPTEMBER = {"Panjshir"}
 
 
 @pytest.fixture(scope="module")
-def examples(pipeline):
-    if not EXAMPLES.exists():
-        pytest.skip("examples/afghanistan-2021 is not there")
-    from frontlines.fuse import fuse
-    from frontlines.ingest.readers import read_path, supported
-
-    config = load_config()
-    articles = []
-    for path in sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and supported(p)):
-        articles += read_path(path, config)[0]
-    store = Store(":memory:")
-    for article in pipeline.pipe(articles):
-        if store.add_article(article):
-            store.save_annotations(article)
-    fuse(store)
-    control_stage(store, None)
-    yield store
-    store.close()
+def examples(example_store):
+    return example_store
 
 
 def _fallen(store, day: date) -> set[str]:
