@@ -5,25 +5,10 @@ from datetime import date
 
 import pytest
 
-import frontlines.control as control
 from frontlines.control.tallies import agrees, claimed_tallies, daily_tallies
 from frontlines.model import Claim
-from frontlines.control import control_stage
 from frontlines.report.charts import render_tallies_chart
-from frontlines.storage import Store
-from test_control_world import build_world
-
-
-@pytest.fixture(scope="module")
-def world():
-    """One world per module (the tests only read it); capitals from the store, not the gazetteer."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(control, "_component_capitals", lambda: [])
-        store = Store(":memory:")
-        build_world(store)
-        control_stage(store, None)
-        yield store
-        store.close()
+from test_control_world import build_world, world  # noqa: F401  (a fixture)
 
 
 def test_daily_tallies_count_capitals_and_districts_per_side(world):

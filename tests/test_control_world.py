@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+import frontlines.control as control
+from frontlines.control import control_stage
 from frontlines.model import Article, Claim, Event, Evidence, Place
 from frontlines.storage import Store
 
@@ -108,6 +112,18 @@ def build_world(store: Store) -> Store:
         article.claims = [claims[article.id]] if article.id in claims else []
         store.save_annotations(article)
     return store
+
+
+@pytest.fixture(scope="module")
+def world():
+    """One world per module (the tests only read it); capitals from the store, not the gazetteer."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(control, "_component_capitals", lambda: [])
+        store = Store(":memory:")
+        build_world(store)
+        control_stage(store, None)
+        yield store
+        store.close()
 
 
 def test_world_has_what_the_other_tests_assume(store):

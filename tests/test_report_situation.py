@@ -15,21 +15,9 @@ from frontlines.model import Place
 from frontlines.report.maps import STATUS_COLOURS
 from frontlines.report.situation import build_report, write_report
 from frontlines.storage import Store
-from test_control_world import CAPITALS, build_world
+from test_control_world import CAPITALS, build_world, world  # noqa: F401  (a fixture)
 
 FALLEN_BY_13 = {name: day for name, _, _, _, day in CAPITALS if day is not None and day <= 13}
-
-
-@pytest.fixture(scope="module")
-def world():
-    """One world per module (the tests only read it); capitals from the store, not the gazetteer."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(control, "_component_capitals", lambda: [])
-        store = Store(":memory:")
-        build_world(store)
-        control_stage(store, None)
-        yield store
-        store.close()
 
 
 def test_report_of_13_august_names_each_fallen_capital_with_its_date_and_sources(world):

@@ -47,7 +47,7 @@ def fuse(store: Store, actors: dict[str, Actor] | None = None, taxonomy: Taxonom
         stale = event_queries.stale_event_ids(store)
         event_queries.unlink_events(store, stale)
         new = sorted(event_queries.unlinked_mentions(store), key=_order)
-        index = MentionIndex(store, new, taxonomy)
+        index = MentionIndex(store, new)
         clusters: dict[str, Cluster] = {event_id: Cluster(old_ids={event_id}) for event_id in stale}
         for mention in new:
             _place(mention, index, clusters, taxonomy)
@@ -67,7 +67,7 @@ class MentionIndex:
     same whether ten articles or ten thousand report it.
     """
 
-    def __init__(self, store: Store, new: list[EventMention], taxonomy: Taxonomy) -> None:
+    def __init__(self, store: Store, new: list[EventMention]) -> None:
         dated = [m for m in new if m.date_start]
         pool: list[EventMention] = []
         if dated:

@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from frontlines.model import Event
-from frontlines.storage import Store, _event_from_row
+from frontlines.storage import Store
 
 FACET_COLUMNS = ("event_type", "sub_event_type", "admin1", "admin2")
 
