@@ -119,7 +119,7 @@ class TreeMemory:
     """Peak resident memory of this process plus its children, sampled in a background thread."""
 
     def __init__(self, every: float = 0.2) -> None:
-        self.every, self.peak = every, 0
+        self.every, self.peak, self.now = every, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -140,7 +140,7 @@ class TreeMemory:
                     total += process.memory_info().rss
                 except psutil.Error:
                     pass
-            self.peak = max(self.peak, total)
+            self.now, self.peak = total, max(self.peak, total)
             self._stop.wait(self.every)
 
 
@@ -167,8 +167,10 @@ class Stages:
 
 def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, engine: str,
              per_article_store: bool = False, skip: tuple[str, ...] = (),
-             one_transaction: bool = False) -> tuple[Stages, float, dict]:
-    """The stages of ``frontlines.run.run_corpus``, each timed. Returns (stages, wall seconds, store counts)."""
+             one_transaction: bool = False, memory: "TreeMemory | None" = None) -> tuple[Stages, float, dict]:
+    """The stages of ``frontlines.run.run_corpus``, each timed. Returns (stages, wall seconds, store counts).
+    With ``memory``, the process tree's resident memory is printed ten times while articles stream through,
+    so growth inside one run shows as well as its peak."""
     from frontlines.ingest import ingest_paths
     from frontlines.pipeline import ConfigError, PipelineContext, resolve_factory
     from frontlines.run import _stream_articles, new_run_id
@@ -189,6 +191,7 @@ def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, eng
         else:
             results = process_local(articles, config, workers, timings=components)
         size = int(config["pipeline"].get("batch_size", 64))
+        done, every = 0, max(size, len(pending) // 10)
         while True:
             started = time.perf_counter()
             batch = list(islice(results, size))
@@ -204,6 +207,10 @@ def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, eng
             else:
                 store.save_annotations(batch)
             stages.time("store", started)
+            if memory and (done + len(batch)) // every > done // every:
+                print(f"  {done + len(batch):>7} articles stored: process tree {memory.now / 2 ** 20:.0f} MiB, "
+                      f"{time.perf_counter() - started_all:.0f} s", flush=True)
+            done += len(batch)
 
         for name in config["pipeline"].get("corpus_stages", []):
             if name in skip:
@@ -286,7 +293,7 @@ def main() -> None:
         cpu = cpu_seconds()
         with TreeMemory() as memory:
             stages, wall, counts = run_ours(folder, work, config, args.workers, args.engine, args.per_article_store,
-                                            tuple(filter(None, args.skip.split(","))), args.one_transaction)
+                                            tuple(filter(None, args.skip.split(","))), args.one_transaction, memory)
         ours_cpu = cpu_seconds() - cpu
         ours_self, ours_tree = self_peak_mb(), memory.peak / 2 ** 20
 

@@ -172,3 +172,28 @@ def test_event_ids_are_stable_across_stores(runs):
         ids.append(s.events()[0].event_id_cnty)
         s.close()
     assert len(set(ids)) == 1
+
+
+def _reports(store) -> None:
+    """Twelve reports of captures, a clash and vague summaries over a week, in two places."""
+    for day in range(1, 7):
+        add(store, f"p{day}", mention(start=date(2021, 8, day)), mention(place=HERAT, start=date(2021, 8, day // 2 + 1)))
+        add(store, f"v{day}", mention(start=date(2021, 8, 1), end=date(2021, 8, day + 1), precision=2),
+            mention(sub="Armed clash", place=HERAT, start=date(2021, 8, day), actor2="Taliban",
+                    actor1="Military Forces of Afghanistan (2004-2021)"))
+
+
+def test_fusing_a_few_mentions_at_a_time_gives_the_same_events_as_all_at_once(store, tmp_path):
+    from frontlines.storage import Store
+
+    _reports(store)
+    whole = fuse(store)
+    with Store(tmp_path / "chunked.duckdb") as chunked:
+        _reports(chunked)
+        parts = fuse(chunked, chunk=3)
+        assert parts["new_mentions"] == whole["new_mentions"] == 24
+        assert parts["events"] == whole["events"] and parts["events_touched"] == whole["events_touched"]
+        assert parts["events_removed"] == 0
+        assert chunked.table_hash("events") == store.table_hash("events")
+        assert chunked.table_hash("event_mentions") == store.table_hash("event_mentions")
+    assert 1 < whole["events"] < 24

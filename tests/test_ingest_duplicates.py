@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from frontlines.ingest import ingest_paths
 from frontlines.ingest.duplicates import group_duplicates, group_duplicates_stage, shingles
 from frontlines.pipeline import PipelineContext, load_config
@@ -48,3 +50,50 @@ def test_threshold_comes_from_the_config(store):
 def test_shingles_ignore_case_and_punctuation():
     assert shingles("The Taliban, took KUNDUZ on Sunday!") == shingles("the taliban took kunduz on sunday")
     assert len(shingles("one two three four five six")) == 2
+
+
+def _stored(store, articles) -> None:
+    from frontlines.model import Article
+
+    for article_id, text in articles:
+        store.add_article(Article(id=article_id, text=text))
+
+
+CHAIN = " ".join(f"word{i}" for i in range(200))
+CORPUS = [("c", CHAIN + " tail one two three"), ("a", "intro words here " + CHAIN), ("b", CHAIN), ("z", "Kabul"),
+          ("x", "Kabul."), ("w", "Herat fell on Friday after weeks of fighting in the city and around the airport."),
+          ("e", " ".join(CHAIN.split()[:180] + [f"other{i}" for i in range(20)]))]
+
+
+def test_the_stage_groups_as_the_in_memory_grouping_does_and_hashes_each_article_once(store, monkeypatch):
+    import frontlines.ingest.duplicates as duplicates
+
+    _stored(store, CORPUS)
+    config = load_config()
+    summary = group_duplicates_stage(store, PipelineContext(config, store))
+    expected = group_duplicates(CORPUS)
+    assert {a.id: a.dup_group for a in store.articles()} == expected
+    assert expected["a"] == expected["b"] == expected["c"] == "a" and expected["x"] == expected["z"] == "x"
+    assert summary == {"groups": 2, "grouped_articles": 6, "independent_reports": 3, "articles": 7, "changed": 7}
+
+    hashed = []
+    real = duplicates.signature
+    monkeypatch.setattr(duplicates, "signature", lambda text, n: hashed.append(text) or real(text, n))
+    _stored(store, [("d", CHAIN + " and one more sentence at the end")])
+    summary = group_duplicates_stage(store, PipelineContext(config, store))
+    assert hashed == [CHAIN + " and one more sentence at the end"]        # only the new article
+    assert store.articles(["d"])[0].dup_group == "a" and summary["changed"] == 1
+
+
+def test_a_new_threshold_rebands_the_stored_signatures_without_hashing_again(store, monkeypatch):
+    import frontlines.ingest.duplicates as duplicates
+
+    expected = group_duplicates(CORPUS, threshold=0.95)
+    _stored(store, CORPUS)
+    group_duplicates_stage(store, PipelineContext(load_config(), store))
+    monkeypatch.setattr(duplicates, "signature", lambda text, n: pytest.fail("hashed again"))
+    strict = load_config(overrides={"ingest": {"duplicate_threshold": 0.95}})
+    group_duplicates_stage(store, PipelineContext(strict, store))
+    groups = {a.id: a.dup_group for a in store.articles()}
+    assert groups == expected
+    assert groups["e"] == "e" and groups["a"] == groups["b"] == "a" and groups["x"] == groups["z"]

@@ -23,6 +23,7 @@ from frontlines.understand.text import fold as _fold
 
 SLACK = timedelta(days=1)       # the widest slack any type allows (index look-ups use it)
 SYMMETRIC = {"Armed clash"}   # who is actor1 in a clash is the reporter's choice
+CHUNK = 20_000                  # mentions fused per transaction (bounds fusion's memory)
 WINDOW_IS_A_DAY = 7             # a window up to a week dates the event to its start; longer ones mean "by then"
 
 __all__ = ["fusion_stage", "fuse", "compatible", "build_event", "mention_day"]
@@ -39,23 +40,40 @@ def fusion_stage(store: Store, context: Any = None) -> dict[str, Any]:
     return fuse(store, actors=_actors_by_name())
 
 
-def fuse(store: Store, actors: dict[str, Actor] | None = None, taxonomy: Taxonomy | None = None) -> dict[str, Any]:
-    """Place new mentions into events (new or existing) and save the events they touch, atomically."""
+def fuse(store: Store, actors: dict[str, Actor] | None = None, taxonomy: Taxonomy | None = None,
+         chunk: int = CHUNK) -> dict[str, Any]:
+    """Place new mentions into events (new or existing) and save the events they touch.
+
+    Mentions are placed in fusion's order (precise reports first, then by date), ``chunk`` at a time, each
+    chunk in one transaction: memory stays bounded however many mentions a run brings, and the events are
+    the same as placing them all at once, since each chunk meets every stored event near its dates with all
+    of that event's mentions.
+    """
     taxonomy = taxonomy or load_taxonomy()
     actors = actors if actors is not None else _actors_by_name()
-    with store.transaction():
-        stale = event_queries.stale_event_ids(store)
-        event_queries.unlink_events(store, stale)
-        new = sorted(event_queries.unlinked_mentions(store), key=_order)
-        index = MentionIndex(store, new)
-        clusters: dict[str, Cluster] = {event_id: Cluster(old_ids={event_id}) for event_id in stale}
-        for mention in new:
-            _place(mention, index, clusters, taxonomy)
-        events, replaced, links = _build(store, clusters, actors, taxonomy)
-        if events or replaced:
-            store.save_events(events, replace_ids=sorted(replaced))
-        store.link_mentions(links)
-    return {"new_mentions": len(new), "events_touched": len(events), "events_removed": len(replaced),
+    placed, saved, removed = 0, set(), set()
+    stale: list[str] | None = None
+    while True:
+        with store.transaction():
+            if stale is None:
+                stale = event_queries.stale_event_ids(store)
+                event_queries.unlink_events(store, stale)
+            new = sorted(event_queries.unlinked_mentions(store, limit=chunk), key=_order)
+            index = MentionIndex(store, new)
+            clusters: dict[str, Cluster] = {event_id: Cluster(old_ids={event_id}) for event_id in stale}
+            stale = []
+            for mention in new:
+                _place(mention, index, clusters, taxonomy)
+            events, replaced, links = _build(store, clusters, actors, taxonomy)
+            if events or replaced:
+                store.save_events(events, replace_ids=sorted(replaced))
+            store.link_mentions(links)
+        placed += len(new)
+        removed |= replaced - saved   # an event this call saved and then replaced was never seen outside
+        saved = (saved - replaced) | {e.event_id_cnty for e in events}
+        if len(new) < chunk:
+            break
+    return {"new_mentions": placed, "events_touched": len(saved), "events_removed": len(removed),
             "events": store.count("events")}
 
 
@@ -81,10 +99,10 @@ class MentionIndex:
         self.buckets: dict[tuple, set[str]] = {}
         self.kinds: dict[str, dict[tuple, EventMention]] = {}
         self.size: dict[str, int] = {}
-        for m in pool:
-            if m.id in event_of:
-                self.members.setdefault(event_of[m.id], []).append(m)
-                self.add(m, event_of[m.id])
+        # every mention of the events met, also those dated outside the range: a new mention must fit them all
+        for event_id, m in event_queries.mentions_of_events(store, sorted(set(event_of.values()))):
+            self.members.setdefault(event_id, []).append(m)
+            self.add(m, event_id)
 
     def add(self, mention: EventMention, event_key: str) -> None:
         """Record that ``mention`` belongs to the event (stored or new) ``event_key``."""

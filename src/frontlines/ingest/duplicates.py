@@ -2,21 +2,26 @@
 
 Each article becomes a MinHash of its word shingles; an LSH index proposes candidate pairs
 (linear in the corpus, not all pairs), each candidate is confirmed by its estimated Jaccard
-similarity, and confirmed pairs are joined into groups. A group is named by its smallest
+similarity, and confirmed pairs are joined into groups. The corpus stage keeps signatures and band
+keys in the store, so each article is hashed once and memory does not grow with the corpus. A group is named by its smallest
 article id, so the grouping does not depend on the order articles arrived in.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import struct
 from typing import Any, Iterable
 
 from datasketch import MinHash, MinHashLSH
 
 from frontlines.storage import Store
+from frontlines.storage import minhash
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_NUM_PERM = 128
 SHINGLE_WORDS = 5
+SIGNATURE_BATCH = 1000   # articles hashed per store round trip
 _WORD = re.compile(r"\w+")
 
 
@@ -67,21 +72,44 @@ def _union(parent: dict[str, str], a: str, b: str) -> None:
 def group_duplicates_stage(store: Store, context: Any) -> dict[str, Any]:
     """Corpus stage: (re)assign ``dup_group`` to every stored article; returns a summary.
 
+    The same grouping as :func:`group_duplicates`, computed through the store: signatures and LSH band
+    keys are stored once per article (only new articles are hashed), candidate pairs come from a join over
+    band keys and are confirmed in DuckDB, and only the articles in a group are held in memory.
+
     ``groups`` counts groups with more than one article; ``grouped_articles`` the articles in them;
     ``independent_reports`` is the number of groups including singletons.
     """
     config = getattr(context, "config", None) or {}
     settings = config.get("ingest") or {}
-    corpus = store.minhash_corpus()
-    groups = group_duplicates(((a, text) for a, text, _ in corpus),
-                              threshold=float(settings.get("duplicate_threshold", DEFAULT_THRESHOLD)),
-                              num_perm=int(settings.get("duplicate_num_perm", DEFAULT_NUM_PERM)))
-    changed = {a: groups[a] for a, _, current in corpus if current != groups[a]}
-    if changed:
-        store.set_dup_groups(changed)
-    sizes: dict[str, int] = {}
-    for group in groups.values():
-        sizes[group] = sizes.get(group, 0) + 1
-    multi = [n for n in sizes.values() if n > 1]
-    return {"groups": len(multi), "grouped_articles": sum(multi), "independent_reports": len(sizes),
-            "articles": len(groups), "changed": len(changed)}
+    threshold = float(settings.get("duplicate_threshold", DEFAULT_THRESHOLD))
+    num_perm = int(settings.get("duplicate_num_perm", DEFAULT_NUM_PERM))
+    ranges = MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges
+    scheme = f"{num_perm}:{len(ranges)}x{ranges[0][1] - ranges[0][0]}"
+    for old in minhash.banded_schemes(store):
+        if old != scheme:
+            minhash.drop_scheme(store, old)
+    while batch := minhash.signatures_without_bands(store, num_perm, scheme, SIGNATURE_BATCH):
+        minhash.save_bands(store, scheme, [(a, band_keys(signature, ranges)) for a, signature in batch])
+    while batch := minhash.articles_without_signature(store, num_perm, SIGNATURE_BATCH):
+        rows = []
+        for article_id, text in batch:
+            values = [int(v) for v in signature(text, num_perm).hashvalues]
+            rows.append((article_id, values, band_keys(values, ranges)))
+        minhash.save_signatures(store, num_perm, scheme, rows)
+    parent: dict[str, str] = {}
+    for a, b in minhash.similar_pairs(store, num_perm, scheme, threshold):
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        _union(parent, a, b)
+    grouped = {article_id: _root(parent, article_id) for article_id in parent}
+    changed = minhash.assign_groups(store, grouped)
+    articles = store.count("articles")
+    groups = len(set(grouped.values()))
+    return {"groups": groups, "grouped_articles": len(grouped), "independent_reports": articles - len(grouped) + groups,
+            "articles": articles, "changed": changed}
+
+
+def band_keys(values: list[int], ranges: list[tuple[int, int]]) -> list[int]:
+    """One 64-bit key per LSH band: two articles share a key when their signatures agree on that whole band."""
+    return [int.from_bytes(hashlib.blake2b(struct.pack(f"<{end - start}Q", *values[start:end]), digest_size=8)
+                           .digest(), "little", signed=True) for start, end in ranges]

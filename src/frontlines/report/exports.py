@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from frontlines.storage import Store
 from frontlines.storage import events as event_queries
@@ -51,27 +51,36 @@ def write_events_csv(store: Store, path: Path) -> Path:
 
 
 def write_claims_csv(store: Store, path: Path) -> Path:
-    rows = ([safe_cell(getattr(c, column)) for column in CLAIM_CSV_COLUMNS] for c in store.claims())
+    rows = ([safe_cell(getattr(c, column)) for column in CLAIM_CSV_COLUMNS] for c in store.iter_claims())
     return _write_csv(path, CLAIM_CSV_COLUMNS, rows)
 
 
 def events_geojson(store: Store) -> dict[str, Any]:
     """Located events as a GeoJSON FeatureCollection (unlocated ones are left out: they are in the CSV)."""
-    features = []
+    return {"type": "FeatureCollection", "features": list(event_features(store))}
+
+
+def event_features(store: Store) -> Iterator[dict[str, Any]]:
+    """One GeoJSON Feature per located event, in date order, streamed."""
     for row in event_queries.events_csv_rows(store):
         if row.get("latitude") is None or row.get("longitude") is None:
             continue
         properties = {c: _plain(row.get(c)) for c in EVENT_CSV_COLUMNS if c not in ("latitude", "longitude", "evidence")}
         properties["article_ids"] = row.get("article_ids") or []
         properties["evidence"] = row.get("evidence") or []
-        features.append({"type": "Feature", "id": row["event_id_cnty"],
-                         "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-                         "properties": properties})
-    return {"type": "FeatureCollection", "features": features}
+        yield {"type": "Feature", "id": row["event_id_cnty"],
+               "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+               "properties": properties}
 
 
 def write_events_geojson(store: Store, path: Path) -> Path:
-    path.write_text(json.dumps(events_geojson(store), ensure_ascii=False, default=str), encoding="utf-8")
+    """events.geojson, written feature by feature (the same JSON as :func:`events_geojson`)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write('{"type": "FeatureCollection", "features": [')
+        for i, feature in enumerate(event_features(store)):
+            handle.write(", " if i else "")
+            handle.write(json.dumps(feature, ensure_ascii=False, default=str))
+        handle.write("]}")
     return path
 
 

@@ -144,16 +144,20 @@ class Store:
         self.con.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)
 
     def _dicts(self, sql: str, params: list | tuple = ()) -> list[dict[str, Any]]:
-        cursor = self.con.execute(sql, params)
+        return list(self._dict_rows(sql, params))
+
+    def _dict_rows(self, sql: str, params: list | tuple = (), batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Rows as dicts (JSON columns decoded), fetched ``batch`` at a time: a large table streams."""
+        cursor = self.con.cursor() if self._depth == 0 else self.con   # a cursor: other queries may run meanwhile
+        cursor.execute(sql, params)
         names = [d[0] for d in cursor.description]
-        out = []
-        for row in cursor.fetchall():
-            record = dict(zip(names, row))
-            for key in JSON_COLUMNS & record.keys():
-                if isinstance(record[key], str):
-                    record[key] = json.loads(record[key])
-            out.append(record)
-        return out
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                record = dict(zip(names, row))
+                for key in JSON_COLUMNS & record.keys():
+                    if isinstance(record[key], str):
+                        record[key] = json.loads(record[key])
+                yield record
 
     def count(self, table: str) -> int:
         if table not in self.tables():
@@ -197,12 +201,6 @@ class Store:
             self._insert("articles", ARTICLE_COLUMNS, [row])
             return True
 
-    def set_dup_groups(self, groups: dict[str, str]) -> None:
-        """Assign duplicate groups: article id -> group id."""
-        with self.transaction():
-            self.con.executemany("UPDATE articles SET dup_group = ? WHERE id = ?",
-                                 [(g, a) for a, g in groups.items()])
-
     def article_ids(self, unprocessed_only: bool = False) -> list[str]:
         where = "WHERE processed_at IS NULL" if unprocessed_only else ""
         return [r[0] for r in self.con.execute(f"SELECT id FROM articles {where} ORDER BY id").fetchall()]
@@ -229,10 +227,6 @@ class Store:
     def undated_articles(self) -> int:
         """How many stored articles have no known publication date."""
         return self.con.execute("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0]
-
-    def minhash_corpus(self) -> list[tuple[str, str, str | None]]:
-        """(id, text, dup_group) for every article: what duplicate grouping needs."""
-        return self.con.execute("SELECT id, text, dup_group FROM articles ORDER BY id").fetchall()
 
     # -- ingest bookkeeping --------------------------------------------------------------------
     def source_seen(self, path: str, size: int, mtime: float) -> bool:
@@ -366,11 +360,16 @@ class Store:
 
     # -- claims ----------------------------------------------------------------------------------
     def claims(self, article_id: str | None = None) -> list[Claim]:
+        return list(self.iter_claims(article_id))
+
+    def iter_claims(self, article_id: str | None = None) -> Iterator[Claim]:
+        """Claims (of one article, or all) streamed in article order."""
         sql, params = "SELECT * FROM claims", []
         if article_id:
             sql, params = sql + " WHERE article_id = ?", [article_id]
         cols = {f.name for f in fields(Claim)}
-        return [Claim(**{k: v for k, v in r.items() if k in cols}) for r in self._dicts(sql + " ORDER BY article_id, sentence, start", params)]
+        for r in self._dict_rows(sql + " ORDER BY article_id, sentence, start", params):
+            yield Claim(**{k: v for k, v in r.items() if k in cols})
 
     # -- event mentions and events --------------------------------------------------------------
     def event_mentions(self, article_id: str | None = None, ids: list[str] | None = None) -> list[EventMention]:

@@ -1,21 +1,31 @@
 """Queries fusion needs beyond the Store's own: which mentions are new, which events went stale."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from frontlines.model import EventMention
 from frontlines.storage import Store, _mention_from_row
 
 
-def _mentions(store: Store, where: str, params: list[Any]) -> list[EventMention]:
-    rows = store._dicts(f"SELECT * FROM event_mentions WHERE {where} ORDER BY article_id, id", params)
+# fusion's order (``frontlines.fuse._order``): precise reports first, then narrow windows, then by date
+FUSION_ORDER = """coalesce(nullif(time_precision, 0), 9),
+    CASE WHEN date_start IS NOT NULL AND date_end IS NOT NULL THEN date_diff('day', date_start, date_end) ELSE 10000 END,
+    coalesce(date_start, DATE '9999-12-31'), article_id, id"""
+
+
+def _mentions(store: Store, where: str, params: list[Any], order: str = "article_id, id",
+              limit: int | None = None) -> list[EventMention]:
+    tail = f" LIMIT {int(limit)}" if limit is not None else ""
+    rows = store._dicts(f"SELECT * FROM event_mentions WHERE {where} ORDER BY {order}{tail}", params)
     places = {p.id: p for p in store.places_by_id(list({r["place_id"] for r in rows if r["place_id"]}))}
     return [_mention_from_row(r, places) for r in rows]
 
 
-def unlinked_mentions(store: Store) -> list[EventMention]:
-    """Mentions not (or no longer) part of a stored event: what fusion has to place."""
-    return _mentions(store, "event_id IS NULL OR event_id NOT IN (SELECT event_id_cnty FROM events)", [])
+def unlinked_mentions(store: Store, limit: int | None = None) -> list[EventMention]:
+    """Mentions not (or no longer) part of a stored event: what fusion has to place, in fusion's order
+    (the first ``limit`` of them)."""
+    return _mentions(store, "event_id IS NULL OR event_id NOT IN (SELECT event_id_cnty FROM events)", [],
+                     FUSION_ORDER, limit)
 
 
 def undated_mentions(store: Store) -> list[EventMention]:
@@ -71,6 +81,6 @@ def article_sources(store: Store, article_ids: list[str]) -> dict[str, dict[str,
     return {r["id"]: r for r in rows}
 
 
-def events_csv_rows(store: Store) -> list[dict[str, Any]]:
-    """Every event row, in date order (for the exports)."""
-    return store._dicts("SELECT * FROM events ORDER BY event_date NULLS LAST, event_id_cnty")
+def events_csv_rows(store: Store) -> Iterator[dict[str, Any]]:
+    """Every event row, in date order, streamed (for the exports)."""
+    return store._dict_rows("SELECT * FROM events ORDER BY event_date NULLS LAST, event_id_cnty")

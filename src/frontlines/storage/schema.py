@@ -105,6 +105,10 @@ CREATE TABLE control_intervals (
 CREATE INDEX events_date ON events (event_date);
 CREATE INDEX mentions_article ON event_mentions (article_id);
 """),
+    (2, "stored MinHash signatures and LSH bands for near-duplicate grouping", """
+CREATE TABLE article_minhash (article_id VARCHAR, num_perm INTEGER, signature UBIGINT[], PRIMARY KEY (article_id, num_perm));
+CREATE TABLE minhash_bands (article_id VARCHAR, scheme VARCHAR, band INTEGER, key BIGINT);
+"""),
 ]
 
 # Tables that hold one article's annotations: replaced whole when an article is re-processed.

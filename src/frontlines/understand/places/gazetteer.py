@@ -25,7 +25,7 @@ from frontlines.model import Place
 from frontlines.understand.places import sources
 from frontlines.understand.places.names import match_form, name_key, sound_key, variants
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 POINT_KINDS = {"city", "town", "village", "border_crossing", "airport", "base"}
 AREA_KINDS = {"country", "province", "district", "region"}
 NEVER = -1  # automaton value marking a name that is never a place
@@ -100,6 +100,7 @@ class Gazetteer:
         self.extra: Any = None                          # a second, small automaton for imported boundaries
         self.boundaries: set[str] = set()
         self.extra_keys: set[str] = set()
+        self.national_capitals: set[int] = set()
 
     # -- building -----------------------------------------------------------------------------------
     @classmethod
@@ -147,6 +148,7 @@ class Gazetteer:
             else:
                 gaz.keys.setdefault(name_key(row["name"]), []).append(i)
         gaz._add_abbreviations()
+        gaz._mark_capitals()
         never, common = sources.read_not_places()
         gaz.never = {name_key(n) for n in never}
         gaz.common = {name_key(n) for n in common} | _english_stop_words()
@@ -174,6 +176,15 @@ class Gazetteer:
         for key in keys:
             self.keys.setdefault(key, []).append(i if key in primary else ~i)
         return keys
+
+    def _mark_capitals(self) -> None:
+        """The seat of each national government (GeoNames' country table names it): the largest town of that
+        name in that country."""
+        for iso, capital in sources.national_capitals().items():
+            found = [i for i, _ in self.lookup(capital) if self.places[i].country == iso
+                     and self.places[i].kind not in AREA_KINDS]
+            if found:
+                self.national_capitals.add(max(found, key=lambda i: self.places[i].population))
 
     def _add_abbreviations(self) -> None:
         """"Calif." and "N.J." match only with their period; all-caps "NJ" and "BC" only as written."""
@@ -348,10 +359,19 @@ class Gazetteer:
         """Score each place by its kind and size, the country focus, co-occurring places and kind cues."""
         if how == "name":
             found = self._drop_lesser_alternates(found)
+        largest = max((self.places[i].population for i, quality in found
+                       if quality == 1.0 and self.places[i].kind not in AREA_KINDS), default=0)
         out = []
         for i, quality in found:
             place = self.places[i]
             raw, reasons = _prior(place)
+            if i in self.national_capitals and quality == 1.0:
+                raw += 0.1
+                reasons.append("national capital")
+            smaller = _smaller(place, largest)
+            if smaller:
+                raw -= smaller
+                reasons.append("much smaller than the largest place of that name")
             if context.country and place.country == context.country:
                 raw += context.focus_weight
                 reasons.append(f"in focus country {context.country}")
@@ -447,6 +467,16 @@ class Gazetteer:
 CUES = sources.read_cues()
 _CUE_KINDS = {"city": {"city", "town"}, "district": {"district", "town"}, "province": {"province"},
               "border_crossing": {"border_crossing"}, "base": {"base", "airport"}, "country": {"country"}}
+
+
+def _smaller(place: Place, largest: int) -> float:
+    """A penalty for a town far smaller than the largest town bearing the same name: 0.1 per order of
+    magnitude beyond the first and a half, at most 0.25. Context (focus country, nearby places) must then be strong to pick
+    the village over the city of millions. Curated places and areas are left alone."""
+    if place.kind in AREA_KINDS or place.source != "geonames" or largest <= 0:
+        return 0.0
+    orders = math.log10((largest + 1) / (place.population + 1)) - 1.5
+    return round(min(0.25, 0.1 * orders), 3) if orders > 0 else 0.0
 
 
 def _prior(place: Place) -> tuple[float, list[str]]:

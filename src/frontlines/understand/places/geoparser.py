@@ -25,6 +25,7 @@ NUMERIC_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CA
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _CAPITALISED = re.compile(r"\b[A-Z][a-z\u00e0-\u024f'\u2019]+(?:[ -](?:(?:e|i|ye|al|el|ul)[ -])?[A-Z][a-z\u00e0-\u024f'\u2019]+)*")
 _WINDOW = 40  # characters either side searched for kind cues
+LOCALITY_KINDS = {"city", "town", "village", "district"}
 MAX_CONTEXT_POINTS = 200  # distinct places whose nearness counts (keeps ranking linear in huge texts)
 
 
@@ -102,6 +103,10 @@ class Geoparser:
             guess = self._resolve_unknown(text, _Span(start, end, "GPE"), base, bounds, None)
             if guess is None or guess.place is None:
                 guess = self._named_inside(text, start, end, base, bounds, None) or guess
+            if (guess is None or guess.place is None) and bounds.main is not None:
+                guess = PlaceMention(start=start, end=end, sentence=0, text=name, place=bounds.main, score=0.1,
+                                     reason=f"not in the gazetteer: taken as part of {bounds.main.name}, "
+                                            "the locality the article names most", geo_precision=2)
             out.append(guess or PlaceMention(start=start, end=end, sentence=0, text=name,
                                              reason="not in the gazetteer"))
         return out
@@ -136,11 +141,13 @@ class Geoparser:
         found = self.gazetteer.find(text)
         matches = [m for m in found if m.places and (self.demonyms or not m.demonym)
                    and self._supported(text, m, entities)]
-        focus = self.country_focus or self._infer_focus(matches)
-        base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
         bounds = _Bounds(matches)
+        focus = self.country_focus or self._infer_focus(text, matches, bounds)
+        base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
         first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
         self._surroundings(first, base)
+        bounds.main = _main_locality([self._resolve(text, m.start, m.end, m.places, base, bounds)
+                                      for m in matches if _standalone(text, m.start, m.end)], base.country)
         return found, matches, base, bounds
 
     # -- recognition -------------------------------------------------------------------------------------
@@ -183,12 +190,17 @@ class Geoparser:
             out.append(span)
         return out
 
-    def _infer_focus(self, matches: list[Match]) -> str | None:
+    def _infer_focus(self, text: str, matches: list[Match], bounds: "_Bounds") -> str | None:
+        """The country whose places the article names most, each name voting for the country of its best
+        reading (ranked without a focus) with that reading's score; demonyms do not vote."""
         votes: Counter[str] = Counter()
+        neutral = PlaceContext()
         for match in matches:
-            countries = {self.gazetteer.places[i].country for i, _ in match.places}
-            if len(countries) == 1:
-                votes[countries.pop()] += 1
+            if match.demonym:
+                continue
+            ranked = self._resolve(text, match.start, match.end, match.places, neutral, bounds)
+            if ranked and ranked[0].place.country:
+                votes[ranked[0].place.country] += ranked[0].score
         return votes.most_common(1)[0][0] if votes else None
 
     # -- resolution ----------------------------------------------------------------------------------------
@@ -203,7 +215,8 @@ class Geoparser:
         context.cue_kinds = {kind for kind, w in self._after if w in grams}
         context.cue_kinds |= {kind for kind, w in self._before if before.endswith(w)}
         # the same name with the same cues in the same article ranks the same: rank it once
-        memo_key = (tuple(found), frozenset(context.cue_kinds), len(context.points), len(context.admin1), how)
+        memo_key = (tuple(found), frozenset(context.cue_kinds), context.country, len(context.points),
+                    len(context.admin1), len(context.countries), how)
         if memo_key not in bounds.memo:
             bounds.memo[memo_key] = self.gazetteer.rank(found, context, matched=text[start:end], how=how)
         return bounds.memo[memo_key]
@@ -278,6 +291,7 @@ class _Bounds:
         self.ends = [e for _, e in spans]
         self.sorted_ends = sorted(self.ends)
         self.memo: dict[tuple, Any] = {}
+        self.main: Any = None   # the locality the article names most (see _main_locality)
 
     def end_before(self, offset: int) -> int:
         i = bisect.bisect_right(self.sorted_ends, offset)
@@ -290,6 +304,35 @@ class _Bounds:
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
         return i > 0 and max(self.ends[max(0, i - 8):i]) > start
+
+
+def _main_locality(resolved: list[list[Candidate]], country: str | None) -> Any:
+    """The town, city or district an article names most, preferring those of its country (first named on a
+    tie): where a street, building or venue it names but the gazetteer lacks most likely is. None when it
+    names none."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Any] = {}
+    for ranked in resolved:
+        if ranked and ranked[0].place.kind in LOCALITY_KINDS:
+            place = ranked[0].place
+            counts[place.id] += 1
+            first.setdefault(place.id, place)
+    if not counts:
+        return None
+    return max(first.values(), key=lambda place: (place.country == country, counts[place.id]))
+
+
+_WORD_BEFORE = re.compile(r"([A-Z][\w'\u2019-]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"^[ \t]+([A-Z][\w'\u2019-]*)")
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """Is the name at [start, end) a whole name, not a word of a longer capitalised one ("University" in
+    "Colorado State University")? A capitalised word that starts a sentence does not count."""
+    before = _WORD_BEFORE.search(text[max(0, start - 30):start])
+    if before and not re.search(r"(^|[.!?]\s+)$", text[max(0, start - 30):start][:before.start()]):
+        return False
+    return _WORD_AFTER.match(text[end:end + 30]) is None
 
 
 def geo_precision(kind: str, near: bool = False) -> int:

@@ -173,6 +173,12 @@ def country_entries(points: dict[str, list[tuple[float, float]]]) -> Iterator[En
         yield Entry(place, names, [demonym] if demonym and demonym[:1].isupper() else [])
 
 
+def national_capitals() -> dict[str, str]:
+    """ISO code -> the capital GeoNames' country table names ("CA" -> "Ottawa")."""
+    with open(_geonames_file("countries.json"), encoding="utf-8") as handle:
+        return {iso: record["capital"] for iso, record in json.load(handle).items() if record.get("capital")}
+
+
 def _country_info(iso: str) -> dict:
     try:
         from countryinfo import CountryInfo
