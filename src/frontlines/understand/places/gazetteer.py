@@ -311,7 +311,8 @@ class Gazetteer:
     def lookup(self, name: str) -> list[tuple[int, float]]:
         """(place index, quality) of every place with this exact name: 1.0 its own name, 0.9 an alternate."""
         key = name_key(name)
-        found = self.keys.get(key) or (self.keys.get(key + ".") if name.rstrip().endswith(".") else None)
+        dotted = self.keys.get(key + ".") if name.rstrip().endswith(".") else None   # "Mont." is Montana
+        found = dotted or self.keys.get(key)
         return [_decode(v) for v in found or []]
 
     def fuzzy(self, name: str, country: str, cutoff: float = 80.0, limit: int = 5) -> list[tuple[int, float]]:

@@ -90,7 +90,9 @@ class Geoparser:
         """
         if not text:
             return []
-        _, _, base, bounds = self._article_context(text, _Entities(doc))
+        _, matches, base, bounds = self._article_context(text, _Entities(doc))
+        main = _main_locality([self._resolve(text, m.start, m.end, m.places, base, bounds)
+                               for m in matches if _standalone(text, m.start, m.end)], base.country)
         out = []
         for start, end in spans:
             name = text[start:end]
@@ -103,9 +105,9 @@ class Geoparser:
             guess = self._resolve_unknown(text, _Span(start, end, "GPE"), base, bounds, None)
             if guess is None or guess.place is None:
                 guess = self._named_inside(text, start, end, base, bounds, None) or guess
-            if (guess is None or guess.place is None) and bounds.main is not None:
-                guess = PlaceMention(start=start, end=end, sentence=0, text=name, place=bounds.main, score=0.1,
-                                     reason=f"not in the gazetteer: taken as part of {bounds.main.name}, "
+            if (guess is None or guess.place is None) and main is not None:
+                guess = PlaceMention(start=start, end=end, sentence=0, text=name, place=main, score=0.1,
+                                     reason=f"not in the gazetteer: taken as part of {main.name}, "
                                             "the locality the article names most", geo_precision=2)
             out.append(guess or PlaceMention(start=start, end=end, sentence=0, text=name,
                                              reason="not in the gazetteer"))
@@ -146,8 +148,6 @@ class Geoparser:
         base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
         first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
         self._surroundings(first, base)
-        bounds.main = _main_locality([self._resolve(text, m.start, m.end, m.places, base, bounds)
-                                      for m in matches if _standalone(text, m.start, m.end)], base.country)
         return found, matches, base, bounds
 
     # -- recognition -------------------------------------------------------------------------------------
@@ -291,7 +291,6 @@ class _Bounds:
         self.ends = [e for _, e in spans]
         self.sorted_ends = sorted(self.ends)
         self.memo: dict[tuple, Any] = {}
-        self.main: Any = None   # the locality the article names most (see _main_locality)
 
     def end_before(self, offset: int) -> int:
         i = bisect.bisect_right(self.sorted_ends, offset)
