@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -21,8 +21,7 @@ class PatternError(ValueError):
     """An event patterns or taxonomy file is malformed."""
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):   # a tuple, not a frozen dataclass: sentences make thousands of them
     text: str        # lower-cased
     start: int       # offsets into Article.text
     end: int

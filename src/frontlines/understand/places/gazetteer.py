@@ -276,6 +276,8 @@ class Gazetteer:
                 continue
             for last, key in automaton.iter(folded):
                 start, end = last - len(key) + 1, last + 1
+                if not (text[start].isupper() or text[start].isdigit()):
+                    continue   # most hits are lower-case words ("in", "at"): skip them before the full check
                 if "." in key and text[end:end + 1] == ".":
                     end += 1  # "U.S." keeps its last period (the key drops it)
                 if self._acceptable(text, start, end, key):
