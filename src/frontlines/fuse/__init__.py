@@ -87,11 +87,12 @@ class MentionIndex:
 
     def __init__(self, store: Store, new: list[EventMention]) -> None:
         dated = [m for m in new if m.date_start]
+        pairs = _sharing_keys(store, new)
         pool: list[EventMention] = []
         if dated:
             low = min(m.date_start for m in dated) - SLACK
             high = max(m.date_end or m.date_start for m in dated) + SLACK
-            pool = store.mentions_near(low, high)
+            pool = store.mentions_near(low, high, pairs)
         elif new:
             pool = event_queries.undated_mentions(store)
         event_of = event_queries.mention_events(store, [m.id for m in pool])   # stored links
@@ -120,6 +121,16 @@ class MentionIndex:
         return all(compatible(mention, m, taxonomy) for m in self.kinds[event_key].values())
 
 
+def _sharing_keys(store: Store, new: list[EventMention]) -> list[tuple[str, str]]:
+    """(sub-event type, place id) of every stored place that shares an index key with a new mention: only
+    stored mentions with one of these can meet a new one (the store's places are those named so far, a
+    gazetteer-bounded few, not one per article)."""
+    wanted = {key for m in new for key in _keys(m)}
+    kinds = sorted({m.sub_event_type for m in new if m.place is not None})
+    return [(kind, place.id) for place in store.places() for kind in kinds
+            if any(key in wanted for key in _keys_of(kind, place))]
+
+
 def _signature(m: EventMention) -> tuple:
     """Everything :func:`compatible` reads of a mention: mentions alike in these are alike to fusion."""
     return (m.sub_event_type, m.place.id if m.place else None, m.date_start, m.date_end, m.actor1, m.actor2)
@@ -127,13 +138,15 @@ def _signature(m: EventMention) -> tuple:
 
 def _keys(m: EventMention) -> list[tuple]:
     """Index keys under which a mention can meet another of the same event (see :func:`same_place`)."""
-    if m.place is None:
-        return []
-    keys = [(m.sub_event_type, "id", m.place.id), (m.sub_event_type, "name", fold(m.place.name))]
-    if m.place.admin1:
-        keys.append((m.sub_event_type, "admin1", fold(m.place.admin1)))
-    if m.place.kind == "province":
-        keys.append((m.sub_event_type, "admin1", fold(m.place.name)))
+    return _keys_of(m.sub_event_type, m.place) if m.place is not None else []
+
+
+def _keys_of(kind: str | None, place: Place) -> list[tuple]:
+    keys = [(kind, "id", place.id), (kind, "name", fold(place.name))]
+    if place.admin1:
+        keys.append((kind, "admin1", fold(place.admin1)))
+    if place.kind == "province":
+        keys.append((kind, "admin1", fold(place.name)))
     return keys
 
 
