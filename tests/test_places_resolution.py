@@ -105,3 +105,18 @@ def test_without_the_admin_table_the_build_still_has_iso_subdivisions(monkeypatc
     entries = list(sources.subdivision_entries({"US.TX": [(30.0, -97.0), (32.0, -101.0)]}))
     texas = next(e.place for e in entries if e.place.id == "iso:US-TX")
     assert (texas.lat, texas.lon) == (31.0, -99.0)
+
+
+def test_a_capital_or_a_city_of_millions_beats_its_small_namesakes_without_context(gazetteer):
+    assert (_top(gazetteer, "Washington").country, _top(gazetteer, "Washington").kind) == ("US", "city")
+    assert _top(gazetteer, "London").country == "GB"          # not London, Ontario
+    assert _top(gazetteer, "Los Angeles").country == "US"     # not the town in Spain
+    assert _top(gazetteer, "Mont.").id == "iso:US-MT"         # the abbreviation, not the French village Mont
+    assert _top(gazetteer, "DPRK").id == "iso:KP" and _top(gazetteer, "Holland").id == "iso:NL"
+
+
+def test_context_still_picks_the_small_namesake(world_parser):
+    text = "Flooding closed roads in Sunderland, Gateshead and Washington, and Durham, in the north-east of England."
+    start = text.index("Washington")
+    [washington] = world_parser.resolve_spans(text, [(start, start + len("Washington"))])
+    assert washington.place.country == "GB", washington.reason

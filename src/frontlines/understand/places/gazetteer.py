@@ -474,8 +474,8 @@ _CUE_KINDS = {"city": {"city", "town"}, "district": {"district", "town"}, "provi
 
 def _smaller(place: Place, largest: int) -> float:
     """A penalty for a town far smaller than the largest town bearing the same name: 0.1 per order of
-    magnitude beyond the first and a half, at most 0.25. Context (focus country, nearby places) must then be strong to pick
-    the village over the city of millions. Curated places and areas are left alone."""
+    magnitude beyond the first one and a half, at most 0.25. Context (focus country, nearby places) must then
+    be strong to pick the village over the city of millions. Curated places and areas are left alone."""
     if place.kind in AREA_KINDS or place.source != "geonames" or largest <= 0:
         return 0.0
     orders = math.log10((largest + 1) / (place.population + 1)) - 1.5

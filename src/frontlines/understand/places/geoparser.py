@@ -328,9 +328,12 @@ _WORD_AFTER = re.compile(r"^[ \t]+([A-Z][\w'\u2019-]*)")
 def _standalone(text: str, start: int, end: int) -> bool:
     """Is the name at [start, end) a whole name, not a word of a longer capitalised one ("University" in
     "Colorado State University")? A capitalised word that starts a sentence does not count."""
-    before = _WORD_BEFORE.search(text[max(0, start - 30):start])
-    if before and not re.search(r"(^|[.!?]\s+)$", text[max(0, start - 30):start][:before.start()]):
-        return False
+    head = text[max(0, start - 30):start]
+    before = _WORD_BEFORE.search(head)
+    if before:
+        ahead = text[:max(0, start - 30) + before.start()].rstrip(" \t")
+        if ahead and ahead[-1] not in ".!?\n\"'\u201c":
+            return False
     return _WORD_AFTER.match(text[end:end + 30]) is None
 
 
