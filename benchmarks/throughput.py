@@ -3,6 +3,7 @@
     python benchmarks/throughput.py --n 1000                 # ratio ours / bare, per-stage figures
     python benchmarks/throughput.py --n 10000 --skip-bare    # peak memory at 10k articles
     python benchmarks/throughput.py --n 100000 --skip-bare   # ... and at 100k (run each in a fresh process)
+    python benchmarks/throughput.py --n 10000 --skip-bare --increment 100   # then what 100 more articles cost
 
 The corpus is synthetic but made of real text: sentences of the bundled examples (or, without them,
 of the seed articles in ../shared/seeds) shuffled into articles of 10-30 sentences, with numbers varied,
@@ -67,14 +68,14 @@ def _texts(path: Path) -> list[str]:
     return []
 
 
-def synthetic_articles(n: int, pool: list[str], seed: int = 9) -> Iterator[dict[str, Any]]:
+def synthetic_articles(n: int, pool: list[str], seed: int = 9, prefix: str = "bench") -> Iterator[dict[str, Any]]:
     """``n`` distinct articles as JSON records, deterministic for a given seed."""
     rng = random.Random(seed)
     first_day = date(2021, 5, 1)
     for i in range(n):
         sentences = [_vary(rng, s) for s in rng.sample(pool, rng.randint(10, 30))]
         paragraphs = ["\n".join(sentences[j:j + 3]).replace("\n", " ") for j in range(1, len(sentences), 3)]
-        yield {"id": f"bench-{i:07d}", "title": sentences[0], "text": sentences[0] + "\n\n" + "\n\n".join(paragraphs),
+        yield {"id": f"{prefix}-{i:07d}", "title": sentences[0], "text": sentences[0] + "\n\n" + "\n\n".join(paragraphs),
                "published": (first_day + timedelta(days=rng.randint(0, 130))).isoformat(), "outlet": f"Wire {i % 17}"}
 
 
@@ -88,10 +89,10 @@ def _vary(rng: random.Random, sentence: str) -> str:
     return _NUMBER.sub(swap, sentence)
 
 
-def write_corpus(n: int, folder: Path) -> tuple[int, int]:
+def write_corpus(n: int, folder: Path, seed: int = 9, prefix: str = "bench") -> tuple[int, int]:
     """Write the corpus as JSON-lines files; return (articles, words)."""
     pool, words, batch, part = sentence_pool(), 0, [], 0
-    for record in synthetic_articles(n, pool):
+    for record in synthetic_articles(n, pool, seed, prefix):
         words += len(record["text"].split())
         batch.append(json.dumps(record, ensure_ascii=False))
         if len(batch) == FILE_ARTICLES:
@@ -268,6 +269,8 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="corpus stages (or 'outputs') to leave out, comma-separated")
     parser.add_argument("--one-transaction", action="store_true",
                         help="run each corpus stage inside one store transaction (one commit, not one per write)")
+    parser.add_argument("--increment", type=int, default=0,
+                        help="then add this many new articles to the same store and time that incremental run")
     parser.add_argument("--all-components", action="store_true",
                         help="fail on components that cannot be imported instead of leaving them out")
     args = parser.parse_args()
@@ -305,6 +308,14 @@ def main() -> None:
         print(f"store: {', '.join(f'{k} {v}' for k, v in counts.items() if v)}")
         print(f"peak resident memory: this process {ours_self:.0f} MiB; process tree {ours_tree:.0f} MiB "
               f"(load average now {os.getloadavg()[0]:.1f})")
+        if args.increment:
+            more = Path(tmp) / "more"
+            more.mkdir()
+            write_corpus(args.increment, more, seed=10, prefix="more")
+            _, again, _ = run_ours(more, work, config, args.workers, args.engine)
+            print(f"\nincremental run: {args.increment} new articles into the store of {n}: {again:.2f} s, "
+                  f"{again / args.increment * 1000:.0f} ms per new article (the full run: {wall / n * 1000:.0f} ms "
+                  f"per article)")
         if not args.skip_bare:
             cpu = cpu_seconds()
             bare = run_bare(folder, config, args.workers)
