@@ -97,3 +97,16 @@ def test_a_new_threshold_rebands_the_stored_signatures_without_hashing_again(sto
     groups = {a.id: a.dup_group for a in store.articles()}
     assert groups == expected
     assert groups["e"] == "e" and groups["a"] == groups["b"] == "a" and groups["x"] == groups["z"]
+
+
+def test_a_crowded_bucket_of_copies_is_linked_through_its_first_article(store):
+    from frontlines.storage import minhash
+
+    copies = [(f"s{i}", f"{CHAIN} (copy {i})") for i in range(6)]
+    _stored(store, copies)
+    config = load_config()
+    group_duplicates_stage(store, PipelineContext(config, store))
+    full = minhash.similar_pairs(store, 128, minhash.banded_schemes(store)[0], 0.7)
+    hubbed = minhash.similar_pairs(store, 128, minhash.banded_schemes(store)[0], 0.7, crowded=1)
+    assert len(hubbed) < len(full) and all(a == "s0" for a, _ in hubbed)
+    assert {a.id: a.dup_group for a in store.articles()} == group_duplicates(copies)

@@ -54,19 +54,34 @@ def drop_scheme(store: Store, scheme: str) -> None:
         store.con.execute("DELETE FROM minhash_bands WHERE scheme = ?", [scheme])
 
 
-def similar_pairs(store: Store, num_perm: int, scheme: str, threshold: float) -> list[tuple[str, str]]:
-    """(a, b), a < b, for articles sharing a band key whose estimated Jaccard similarity is >= ``threshold``."""
+def similar_pairs(store: Store, num_perm: int, scheme: str, threshold: float,
+                  crowded: int = 500) -> list[tuple[str, str]]:
+    """(a, b), a < b, for articles sharing a band key whose estimated Jaccard similarity is >= ``threshold``.
+
+    A band key shared by more than ``crowded`` articles (thousands of copies of one short item) proposes each
+    of them with the bucket's first article only, not every pair: the grouping is the same whenever the
+    copies are alike, and the join stays linear on hostile input.
+    """
     return store.con.execute("""
-        WITH candidates AS (
+        WITH buckets AS (
+            SELECT band, key, count(*) AS size, min(article_id) AS hub FROM minhash_bands
+            WHERE scheme = ? GROUP BY band, key HAVING count(*) > 1),
+        candidates AS (
             SELECT DISTINCT x.article_id AS a, y.article_id AS b
-            FROM minhash_bands x JOIN minhash_bands y
-              ON x.band = y.band AND x.key = y.key AND x.article_id < y.article_id
-            WHERE x.scheme = ? AND y.scheme = ?)
+            FROM minhash_bands x
+            JOIN buckets USING (band, key)
+            JOIN minhash_bands y ON y.band = x.band AND y.key = x.key AND y.scheme = x.scheme AND x.article_id < y.article_id
+            WHERE x.scheme = ? AND buckets.size <= ?
+            UNION
+            SELECT buckets.hub AS a, x.article_id AS b
+            FROM minhash_bands x JOIN buckets USING (band, key)
+            WHERE x.scheme = ? AND buckets.size > ? AND x.article_id <> buckets.hub)
         SELECT a, b FROM candidates
         JOIN article_minhash sa ON sa.article_id = a AND sa.num_perm = ?
         JOIN article_minhash sb ON sb.article_id = b AND sb.num_perm = ?
         WHERE len(list_filter(list_zip(sa.signature, sb.signature), lambda p: p[1] = p[2]))::DOUBLE / ? >= ?
-        ORDER BY a, b""", [scheme, scheme, num_perm, num_perm, float(num_perm), threshold]).fetchall()
+        ORDER BY a, b""", [scheme, scheme, crowded, scheme, crowded, num_perm, num_perm, float(num_perm),
+                           threshold]).fetchall()
 
 
 def assign_groups(store: Store, grouped: dict[str, str]) -> int:
