@@ -79,3 +79,45 @@ def load_seeds(seed_articles: dict[str, Article]) -> list[Article]:
     """Fresh copies, so one run's annotations do not leak into the other."""
     return [Article(id=a.id, text=a.text, title=a.title, outlet=a.outlet, published=a.published,
                     published_source=a.published_source) for a in seed_articles.values()]
+
+
+KILLED_PARENT = """
+import os, sys, psutil
+from frontlines.model import Article
+from frontlines.pipeline import load_config
+from frontlines.scale import process_local, runnable_config
+
+if __name__ == "__main__":
+    config, _ = runnable_config(load_config())
+    config["pipeline"]["components"] = ["sentences"]
+    articles = (Article(id=f"a{i}", text="Kabul fell. Herat too.") for i in range(10 ** 9))
+    for i, _ in enumerate(process_local(articles, config, workers=2)):
+        if i == 300:
+            workers = [p.pid for p in psutil.Process().children() if "spawn_main" in " ".join(p.cmdline())]
+            print(" ".join(map(str, workers)), flush=True)
+            os.kill(os.getpid(), 9)
+"""
+
+
+def test_workers_leave_when_the_run_is_killed(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED_PARENT, encoding="utf-8")
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    with open(out, "w") as stdout, open(err, "w") as stderr:   # files, not pipes: orphans would hold a pipe open
+        subprocess.run([sys.executable, str(script)], stdout=stdout, stderr=stderr, timeout=120)
+    workers = [int(pid) for pid in out.read_text().split()]
+    assert len(workers) == 2, err.read_text()[-2000:]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"
+                                               for p in workers):
+        time.sleep(0.2)
+    alive = [p for p in workers if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
+    for pid in alive:
+        psutil.Process(pid).kill()
+    assert not alive, "workers outlived the killed run"

@@ -8,6 +8,9 @@ come back in input order. Memory therefore stays bounded however long the input 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -114,12 +117,27 @@ _worker: dict[str, Any] = {}
 
 
 def _start_worker(config: dict[str, Any]) -> None:
+    _exit_with_parent()
     # Keep a start-up failure (model missing, bad config) to report it with the first batch: an
     # exception raised here would only surface as an anonymous BrokenProcessPool.
     try:
         _worker["pipeline"] = Pipeline(config)
     except Exception as exc:  # noqa: BLE001 - reported to the parent verbatim
         _worker["error"] = f"{type(exc).__name__}: {exc}"
+
+
+def _exit_with_parent() -> None:
+    """Leave when the parent is gone: a killed ``frontlines run`` must not leave workers holding a model each
+    (they would wait on a queue no one reads or writes, seen here for an hour)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])   # readable once the parent has exited
+        os._exit(1)
+
+    threading.Thread(target=watch, name="frontlines-parent-watch", daemon=True).start()
 
 
 def _run_batch(records: list[dict[str, str]]) -> tuple[list[dict[str, str]], dict[str, float]]:
