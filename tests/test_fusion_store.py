@@ -183,11 +183,13 @@ def _reports(store) -> None:
                     actor1="Military Forces of Afghanistan (2004-2021)"))
 
 
-def test_fusing_a_few_mentions_at_a_time_gives_the_same_events_as_all_at_once(store, tmp_path):
+def test_fusing_a_few_mentions_at_a_time_gives_the_same_events_as_all_at_once(store, tmp_path, monkeypatch):
+    import frontlines.fuse as fusion
     from frontlines.storage import Store
 
     _reports(store)
     whole = fuse(store)
+    monkeypatch.setattr(fusion, "GROUP", 2)   # and rebuild events two mentions' worth at a time
     with Store(tmp_path / "chunked.duckdb") as chunked:
         _reports(chunked)
         parts = fuse(chunked, chunk=3)

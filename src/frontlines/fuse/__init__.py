@@ -13,7 +13,7 @@ from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, Iterator
 
 from frontlines.coding.patterns import Taxonomy, load_taxonomy
 from frontlines.model import Actor, Event, EventMention, Evidence, Place
@@ -23,7 +23,8 @@ from frontlines.understand.text import fold as _fold
 
 SLACK = timedelta(days=1)       # the widest slack any type allows (index look-ups use it)
 SYMMETRIC = {"Armed clash"}   # who is actor1 in a clash is the reporter's choice
-CHUNK = 20_000                  # mentions fused per transaction (bounds fusion's memory)
+CHUNK = 20_000                  # mentions placed per transaction (bounds fusion's memory) ...
+GROUP = 20_000                  # ... and, about, events rebuilt and saved at a time
 WINDOW_IS_A_DAY = 7             # a window up to a week dates the event to its start; longer ones mean "by then"
 
 __all__ = ["fusion_stage", "fuse", "compatible", "build_event", "mention_day"]
@@ -64,13 +65,13 @@ def fuse(store: Store, actors: dict[str, Actor] | None = None, taxonomy: Taxonom
             stale = []
             for mention in new:
                 _place(mention, index, clusters, taxonomy)
-            events, replaced, links = _build(store, clusters, actors, taxonomy)
-            if events or replaced:
-                store.save_events(events, replace_ids=sorted(replaced))
-            store.link_mentions(links)
+            for events, replaced, links in _build(store, clusters, index.size, actors, taxonomy):
+                if events or replaced:
+                    store.save_events(events, replace_ids=sorted(replaced))
+                store.link_mentions(links)
+                removed |= replaced - saved   # an event this call saved and then replaced was never seen outside
+                saved = (saved - replaced) | {e.event_id_cnty for e in events}
         placed += len(new)
-        removed |= replaced - saved   # an event this call saved and then replaced was never seen outside
-        saved = (saved - replaced) | {e.event_id_cnty for e in events}
         if len(new) < chunk:
             break
     return {"new_mentions": placed, "events_touched": len(saved), "events_removed": len(removed),
@@ -96,21 +97,20 @@ class MentionIndex:
         elif new:
             pool = event_queries.undated_mentions(store)
         event_of = event_queries.mention_events(store, [m.id for m in pool])   # stored links
-        self.members: dict[str, list[EventMention]] = {}
         self.buckets: dict[tuple, set[str]] = {}
         self.kinds: dict[str, dict[tuple, EventMention]] = {}
         self.size: dict[str, int] = {}
-        # every mention of the events met, also those dated outside the range: a new mention must fit them all
-        for event_id, m in event_queries.mentions_of_events(store, sorted(set(event_of.values()))):
-            self.members.setdefault(event_id, []).append(m)
-            self.add(m, event_id)
+        # each event met, with every signature its mentions have (also those dated outside the range: a new
+        # mention must fit them all), one mention per signature however many articles share it
+        for event_id, m, sharing in event_queries.event_signatures(store, sorted(set(event_of.values()))):
+            self.add(m, event_id, sharing)
 
-    def add(self, mention: EventMention, event_key: str) -> None:
-        """Record that ``mention`` belongs to the event (stored or new) ``event_key``."""
+    def add(self, mention: EventMention, event_key: str, sharing: int = 1) -> None:
+        """Record that ``mention`` (and ``sharing - 1`` others like it) belongs to the event ``event_key``."""
         for key in _keys(mention):
             self.buckets.setdefault(key, set()).add(event_key)
         self.kinds.setdefault(event_key, {}).setdefault(_signature(mention), mention)
-        self.size[event_key] = self.size.get(event_key, 0) + 1
+        self.size[event_key] = self.size.get(event_key, 0) + sharing
 
     def events_near(self, mention: EventMention) -> list[str]:
         """Keys of the events sharing a bucket with ``mention``, in a stable order."""
@@ -155,8 +155,8 @@ def _place(mention: EventMention, index: MentionIndex, clusters: dict[str, Clust
     fitting = [k for k in index.events_near(mention) if index.fits(mention, k, taxonomy)]
     if fitting:
         best = max(fitting, key=lambda k: (index.size[k], k))
-        if best not in clusters:      # a stored event: start from its members in the index
-            clusters[best] = Cluster(mentions=list(index.members.get(best, [])), old_ids={best})
+        if best not in clusters:      # a stored event: its stored mentions join when it is rebuilt
+            clusters[best] = Cluster(old_ids={best})
     else:
         best = f"new:{len(clusters)}"
         clusters[best] = Cluster()
@@ -164,20 +164,36 @@ def _place(mention: EventMention, index: MentionIndex, clusters: dict[str, Clust
     index.add(mention, best)
 
 
-def _build(store: Store, clusters: dict[str, Cluster], actors: dict[str, Actor],
-           taxonomy: Taxonomy) -> tuple[list[Event], set[str], dict[str, str]]:
-    """The events of the touched clusters, the stored events they replace, and mention -> event links."""
-    stored = [k for k, c in clusters.items() if c.old_ids and c.mentions]
+def _build(store: Store, clusters: dict[str, Cluster], sizes: dict[str, int], actors: dict[str, Actor],
+           taxonomy: Taxonomy) -> Iterator[tuple[list[Event], set[str], dict[str, str]]]:
+    """The touched clusters' events, in groups of about ``GROUP`` mentions (one huge event alone): for each
+    group, the events, the stored events they replace, and mention -> event links."""
+    group: list[tuple[str, Cluster]] = []
+    weight = 0
+    for key, cluster in clusters.items():
+        group.append((key, cluster))
+        weight += sizes.get(key, 0) + len(cluster.mentions)
+        if weight >= GROUP:
+            yield _build_group(store, group, actors, taxonomy)
+            group, weight = [], 0
+    if group:
+        yield _build_group(store, group, actors, taxonomy)
+
+
+def _build_group(store: Store, group: list[tuple[str, Cluster]], actors: dict[str, Actor],
+                 taxonomy: Taxonomy) -> tuple[list[Event], set[str], dict[str, str]]:
+    stored = [key for key, cluster in group if cluster.old_ids and cluster.mentions]
     members: dict[str, list[EventMention]] = {}
     for event_id, m in event_queries.mentions_of_events(store, stored):
         members.setdefault(event_id, []).append(m)
-    for event_id in stored:   # members outside the indexed date range join too
-        placed = {m.id for m in clusters[event_id].mentions}
-        clusters[event_id].mentions += [m for m in members.get(event_id, []) if m.id not in placed]
-    article_ids = sorted({m.article_id for c in clusters.values() for m in c.mentions})
+    for key, cluster in group:   # a stored event's mentions join the new ones placed in it
+        if key in members:
+            placed = {m.id for m in cluster.mentions}
+            cluster.mentions += [m for m in members[key] if m.id not in placed]
+    article_ids = sorted({m.article_id for _, c in group for m in c.mentions})
     sources = event_queries.article_sources(store, article_ids)
     events, replaced, links = [], set(), {}
-    for cluster in clusters.values():
+    for _, cluster in group:
         if not cluster.mentions:
             replaced |= cluster.old_ids
             continue
@@ -185,6 +201,7 @@ def _build(store: Store, clusters: dict[str, Cluster], actors: dict[str, Actor],
         events.append(event)
         replaced |= cluster.old_ids - {event.event_id_cnty}
         links.update({m.id: event.event_id_cnty for m in cluster.mentions})
+        cluster.mentions = []   # built: let the group's mentions go
     return events, replaced, links
 
 

@@ -42,6 +42,22 @@ def mentions_of_events(store: Store, event_ids: list[str]) -> list[tuple[str, Ev
     return [(links[m.id], m) for m in mentions]
 
 
+def event_signatures(store: Store, event_ids: list[str]) -> list[tuple[str, EventMention, int]]:
+    """(event id, one mention, how many share it) for each distinct compatibility signature of each event:
+    what fusion's index needs of a stored event, however many articles reported it."""
+    if not event_ids:
+        return []
+    signature = "event_id, sub_event_type, place_id, date_start, date_end, actor1, actor2"
+    rows = store._dicts(f"""
+        SELECT * EXCLUDE (rank_in_signature) FROM (
+            SELECT *, row_number() OVER (PARTITION BY {signature} ORDER BY id) AS rank_in_signature,
+                   count(*) OVER (PARTITION BY {signature}) AS sharing
+            FROM event_mentions WHERE list_contains(?, event_id))
+        WHERE rank_in_signature = 1 ORDER BY event_id, id""", [event_ids])
+    places = {p.id: p for p in store.places_by_id(list({r["place_id"] for r in rows if r["place_id"]}))}
+    return [(r["event_id"], _mention_from_row(r, places), int(r["sharing"])) for r in rows]
+
+
 def mention_events(store: Store, mention_ids: list[str] | None, event_ids: list[str] | None = None) -> dict[str, str]:
     """mention id -> event id, for the given mentions (or for every mention of the given events)."""
     if mention_ids is not None:
