@@ -6,6 +6,7 @@ mid-run leaves the store as it was after the last committed article.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from contextlib import contextmanager
 from dataclasses import asdict, fields, is_dataclass
@@ -22,6 +23,7 @@ from frontlines.model import (
 from frontlines.storage.schema import ARTICLE_TABLES, MIGRATIONS
 
 DEFAULT_DB_NAME = "frontlines.duckdb"
+DEFAULT_MEMORY_LIMIT = "512MB"
 BULK_ROWS = 16
 
 ARTICLE_COLUMNS = ("id", "url", "title", "outlet", "published", "published_source", "text",
@@ -57,12 +59,18 @@ def to_json(value: Any) -> str:
 class Store:
     """A frontlines store in one DuckDB file (``":memory:"`` for a throwaway one)."""
 
-    def __init__(self, path: str | Path = ":memory:", read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = ":memory:", read_only: bool = False,
+                 memory_limit: str | None = None) -> None:
+        """``memory_limit`` caps DuckDB's memory for a store file (default ``$FRONTLINES_DB_MEMORY`` or
+        ``DEFAULT_MEMORY_LIMIT``): left alone, DuckDB keeps pages it has read and built, up to 80% of the
+        machine, so a run's memory would grow with the corpus; above the cap it spills to ``FILE.tmp``."""
         self.path = str(path)
+        config: dict[str, str] = {}
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            config["memory_limit"] = memory_limit or os.environ.get("FRONTLINES_DB_MEMORY") or DEFAULT_MEMORY_LIMIT
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = duckdb.connect(self.path, read_only=read_only, config=config)
         except duckdb.Error as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
         self._lock = threading.RLock()
