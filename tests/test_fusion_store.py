@@ -199,3 +199,15 @@ def test_fusing_a_few_mentions_at_a_time_gives_the_same_events_as_all_at_once(st
         assert chunked.table_hash("events") == store.table_hash("events")
         assert chunked.table_hash("event_mentions") == store.table_hash("event_mentions")
     assert 1 < whole["events"] < 24
+
+
+def test_an_event_reported_many_times_keeps_every_source_but_a_readable_evidence_list(store):
+    from frontlines.fuse import EVIDENCE_KEPT
+
+    for i in range(EVIDENCE_KEPT + 10):
+        add(store, f"r{i:03d}", mention(precision=1 if i >= 10 else 2, start=date(2021, 8, 8)), outlet=f"Outlet {i}")
+    fuse(store)
+    [event] = store.events()
+    assert event.source_count == EVIDENCE_KEPT + 10 and len(event.article_ids) == EVIDENCE_KEPT + 10
+    assert len(event.evidence) == EVIDENCE_KEPT
+    assert {e.article_id for e in event.evidence} == {f"r{i:03d}" for i in range(10, EVIDENCE_KEPT + 10)}  # precise first

@@ -25,6 +25,7 @@ SLACK = timedelta(days=1)       # the widest slack any type allows (index look-u
 SYMMETRIC = {"Armed clash"}   # who is actor1 in a clash is the reporter's choice
 CHUNK = 20_000                  # mentions placed per transaction (bounds fusion's memory) ...
 GROUP = 20_000                  # ... and, about, events rebuilt and saved at a time
+EVIDENCE_KEPT = 50              # source sentences kept on an event (all stay on its mentions)
 WINDOW_IS_A_DAY = 7             # a window up to a week dates the event to its start; longer ones mean "by then"
 
 __all__ = ["fusion_stage", "fuse", "compatible", "build_event", "mention_day"]
@@ -364,14 +365,19 @@ def _timestamp(day: date | None) -> int:
     return int(datetime.combine(day, time(), tzinfo=timezone.utc).timestamp())
 
 
-def _evidence(mentions: list[EventMention]) -> list[Evidence]:
+def _evidence(mentions: list[EventMention], keep: int | None = None) -> list[Evidence]:
+    """The event's source sentences, by article: every one for a usual event; for one reported thousands of
+    times, the ``EVIDENCE_KEPT`` of its most precise reports (all of them stay on its mentions, and
+    ``article_ids`` and ``source_count`` stay complete). A row, a CSV cell (spreadsheets stop at 32,767
+    characters) and an event page stay readable."""
+    keep = EVIDENCE_KEPT if keep is None else keep
     seen, out = set(), []
-    for m in sorted(mentions, key=lambda m: m.article_id):
+    for m in sorted(mentions, key=_order):
         for e in sorted(m.evidence, key=lambda e: e.start):
-            if (e.article_id, e.start, e.end) not in seen:
+            if (e.article_id, e.start, e.end) not in seen and len(out) < keep:
                 seen.add((e.article_id, e.start, e.end))
                 out.append(e)
-    return out
+    return sorted(out, key=lambda e: (e.article_id, e.start))
 
 
 def _confidence(mentions: list[EventMention], sources: dict[str, dict[str, Any]]) -> float:

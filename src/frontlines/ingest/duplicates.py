@@ -88,14 +88,18 @@ def group_duplicates_stage(store: Store, context: Any) -> dict[str, Any]:
     for old in minhash.banded_schemes(store):
         if old != scheme:
             minhash.drop_scheme(store, old)
-    while batch := minhash.signatures_without_bands(store, num_perm, scheme, SIGNATURE_BATCH):
+    after = ""
+    while batch := minhash.signatures_without_bands(store, num_perm, scheme, after, SIGNATURE_BATCH):
         minhash.save_bands(store, scheme, [(a, band_keys(signature, ranges)) for a, signature in batch])
-    while batch := minhash.articles_without_signature(store, num_perm, SIGNATURE_BATCH):
+        after = batch[-1][0]
+    after = ""
+    while batch := minhash.articles_without_signature(store, num_perm, after, SIGNATURE_BATCH):
         rows = []
         for article_id, text in batch:
             values = [int(v) for v in signature(text, num_perm).hashvalues]
             rows.append((article_id, values, band_keys(values, ranges)))
         minhash.save_signatures(store, num_perm, scheme, rows)
+        after = batch[-1][0]
     parent: dict[str, str] = {}
     for a, b in minhash.similar_pairs(store, num_perm, scheme, threshold):
         parent.setdefault(a, a)

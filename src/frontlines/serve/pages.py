@@ -56,13 +56,17 @@ def event_list(store: Store, filters: dict[str, Any], page: int, size: int) -> d
             "total": total, "pages": max(1, -(-total // size)), "events": [asdict(e) for e in events]}
 
 
+MAX_SOURCES_SHOWN = 60   # source texts on one event page
+
+
 def event_detail(store: Store, event_id: str) -> dict[str, Any]:
     """An event's fields, its sources, and each source's text with the evidence marked."""
     found = store.events(ids=[event_id])
     if not found:
         raise NotFound(f"no event {event_id!r}")
     event = found[0]
-    ids = list(dict.fromkeys(event.article_ids + [e.article_id for e in event.evidence]))
+    every = list(dict.fromkeys([e.article_id for e in event.evidence] + event.article_ids))
+    ids = every[:MAX_SOURCES_SHOWN]   # those with evidence first; an event reported thousands of times lists the rest
     articles = {a.id: a for a in store.articles(ids)}
     sources = []
     for article_id in ids:
@@ -76,7 +80,7 @@ def event_detail(store: Store, event_id: str) -> dict[str, Any]:
             "evidence": [asdict(e) for e in event.evidence if e.article_id == article_id],
             "html": highlight_in_context(article.text, spans) if article else [],
         })
-    return {"event": asdict(event), "sources": sources}
+    return {"event": asdict(event), "sources": sources, "more_sources": every[MAX_SOURCES_SHOWN:]}
 
 
 # -- articles --------------------------------------------------------------------------------------------

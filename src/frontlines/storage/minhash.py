@@ -11,12 +11,16 @@ from typing import Iterable
 from frontlines.storage import Store
 
 
-def articles_without_signature(store: Store, num_perm: int, limit: int) -> list[tuple[str, str]]:
-    """(id, text) of up to ``limit`` articles with no ``num_perm`` signature yet, by id."""
+def articles_without_signature(store: Store, num_perm: int, after: str, limit: int) -> list[tuple[str, str]]:
+    """(id, text) of up to ``limit`` articles after id ``after`` with no ``num_perm`` signature yet, by id
+    (pages by id, so each call reads only the texts it returns)."""
     return store.con.execute("""
         SELECT id, text FROM articles
-        WHERE id NOT IN (SELECT article_id FROM article_minhash WHERE num_perm = ?)
-        ORDER BY id LIMIT ?""", [num_perm, limit]).fetchall()
+        WHERE id > ? AND id IN (
+            SELECT id FROM articles WHERE id > ?
+            EXCEPT SELECT article_id FROM article_minhash WHERE num_perm = ?
+            ORDER BY 1 LIMIT ?)
+        ORDER BY id""", [after, after, num_perm, limit]).fetchall()
 
 
 def save_signatures(store: Store, num_perm: int, scheme: str,
@@ -34,12 +38,14 @@ def banded_schemes(store: Store) -> list[str]:
     return [r[0] for r in store.con.execute("SELECT DISTINCT scheme FROM minhash_bands ORDER BY 1").fetchall()]
 
 
-def signatures_without_bands(store: Store, num_perm: int, scheme: str, limit: int) -> list[tuple[str, list[int]]]:
-    """(article id, signature) of up to ``limit`` signed articles not banded under ``scheme`` yet."""
+def signatures_without_bands(store: Store, num_perm: int, scheme: str, after: str,
+                             limit: int) -> list[tuple[str, list[int]]]:
+    """(article id, signature) of up to ``limit`` signed articles after ``after`` not banded under ``scheme``."""
     return store.con.execute("""
         SELECT article_id, signature FROM article_minhash
-        WHERE num_perm = ? AND article_id NOT IN (SELECT article_id FROM minhash_bands WHERE scheme = ?)
-        ORDER BY article_id LIMIT ?""", [num_perm, scheme, limit]).fetchall()
+        WHERE num_perm = ? AND article_id > ?
+          AND article_id NOT IN (SELECT article_id FROM minhash_bands WHERE scheme = ?)
+        ORDER BY article_id LIMIT ?""", [num_perm, after, scheme, limit]).fetchall()
 
 
 def save_bands(store: Store, scheme: str, rows: Iterable[tuple[str, list[int]]]) -> None:
