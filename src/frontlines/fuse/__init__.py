@@ -3,7 +3,7 @@
 Two mentions are one event when they have the same sub-event type, the same place (or a town and the
 province it is the seat of), overlapping date windows (a day's slack) and no conflicting actor1.
 Fusion is incremental: only mentions not yet linked to an event are placed, each looked up by its date
-window (``Store.mentions_near``), never against all pairs; only the events they touch are rebuilt.
+window (``events_near``), never against all pairs; only the events they touch are rebuilt.
 """
 from __future__ import annotations
 
@@ -89,21 +89,19 @@ class MentionIndex:
 
     def __init__(self, store: Store, new: list[EventMention]) -> None:
         dated = [m for m in new if m.date_start]
-        pairs = _sharing_keys(store, new)
-        pool: list[EventMention] = []
+        met: list[str] = []
         if dated:
             low = min(m.date_start for m in dated) - SLACK
             high = max(m.date_end or m.date_start for m in dated) + SLACK
-            pool = store.mentions_near(low, high, pairs)
+            met = event_queries.events_near(store, low, high, _sharing_keys(store, new))
         elif new:
-            pool = event_queries.undated_mentions(store)
-        event_of = event_queries.mention_events(store, [m.id for m in pool])   # stored links
+            met = event_queries.undated_events(store)
         self.buckets: dict[tuple, set[str]] = {}
         self.kinds: dict[str, dict[tuple, EventMention]] = {}
         self.size: dict[str, int] = {}
         # each event met, with every signature its mentions have (also those dated outside the range: a new
         # mention must fit them all), one mention per signature however many articles share it
-        for event_id, m, sharing in event_queries.event_signatures(store, sorted(set(event_of.values()))):
+        for event_id, m, sharing in event_queries.event_signatures(store, met):
             self.add(m, event_id, sharing)
 
     def add(self, mention: EventMention, event_key: str, sharing: int = 1) -> None:

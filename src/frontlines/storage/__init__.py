@@ -392,19 +392,6 @@ class Store:
         places = {p.id: p for p in self.places_by_id(list({r["place_id"] for r in rows if r["place_id"]}))}
         return [_mention_from_row(r, places) for r in rows]
 
-    def mentions_near(self, date_from: date | None, date_to: date | None,
-                      kinds_at: list[tuple[str, str]] | None = None) -> list[EventMention]:
-        """Mentions whose date window overlaps [date_from, date_to] (undated ones included): fusion's index lookup.
-        With ``kinds_at``, only those of one of these (sub-event type, place id) pairs."""
-        where = "(date_start IS NULL OR ? IS NULL OR (date_start <= ? AND coalesce(date_end, date_start) >= ?))"
-        params: list[Any] = [date_from, date_to, date_from]
-        if kinds_at is not None:
-            where += " AND list_contains(?, sub_event_type || chr(31) || place_id)"
-            params.append([f"{kind}\x1f{place}" for kind, place in kinds_at])
-        rows = self._dicts(f"SELECT * FROM event_mentions WHERE {where} ORDER BY article_id, id", params)
-        places = {p.id: p for p in self.places_by_id(list({r["place_id"] for r in rows if r["place_id"]}))}
-        return [_mention_from_row(r, places) for r in rows]
-
     def link_mentions(self, links: dict[str, str]) -> None:
         """Record which fused event each mention belongs to: mention id -> event id (one statement)."""
         if not links:

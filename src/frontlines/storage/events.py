@@ -1,6 +1,7 @@
 """Queries fusion needs beyond the Store's own: which mentions are new, which events went stale."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Iterator
 
 from frontlines.model import EventMention
@@ -28,9 +29,25 @@ def unlinked_mentions(store: Store, limit: int | None = None) -> list[EventMenti
                      FUSION_ORDER, limit)
 
 
-def undated_mentions(store: Store) -> list[EventMention]:
-    """Mentions without a date: they can only be one event with each other."""
-    return _mentions(store, "date_start IS NULL", [])
+def events_near(store: Store, date_from: date | None, date_to: date | None,
+                kinds_at: list[tuple[str, str]]) -> list[str]:
+    """Stored events with a mention of one of these (sub-event type, place id) pairs whose date window overlaps
+    [date_from, date_to] (undated mentions too): fusion's candidate events, without reading their mentions."""
+    if not kinds_at:
+        return []
+    rows = store.con.execute("""
+        SELECT DISTINCT event_id FROM event_mentions
+        WHERE event_id IS NOT NULL
+          AND (date_start IS NULL OR ? IS NULL OR (date_start <= ? AND coalesce(date_end, date_start) >= ?))
+          AND list_contains(?, sub_event_type || chr(31) || place_id)
+        ORDER BY 1""", [date_from, date_to, date_from, [f"{kind}\x1f{place}" for kind, place in kinds_at]]).fetchall()
+    return [r[0] for r in rows]
+
+
+def undated_events(store: Store) -> list[str]:
+    """Stored events with an undated mention: the only ones an undated mention can join."""
+    return [r[0] for r in store.con.execute(
+        "SELECT DISTINCT event_id FROM event_mentions WHERE date_start IS NULL AND event_id IS NOT NULL ORDER BY 1").fetchall()]
 
 
 def mentions_of_events(store: Store, event_ids: list[str]) -> list[tuple[str, EventMention]]:
