@@ -271,6 +271,7 @@ def main() -> None:
                         help="run each corpus stage inside one store transaction (one commit, not one per write)")
     parser.add_argument("--increment", type=int, default=0,
                         help="then add this many new articles to the same store and time that incremental run")
+    parser.add_argument("--keep", type=Path, help="copy the run's store here (for benchmarks/corpus_stages.py)")
     parser.add_argument("--all-components", action="store_true",
                         help="fail on components that cannot be imported instead of leaving them out")
     args = parser.parse_args()
@@ -308,6 +309,10 @@ def main() -> None:
         print(f"store: {', '.join(f'{k} {v}' for k, v in counts.items() if v)}")
         print(f"peak resident memory: this process {ours_self:.0f} MiB; process tree {ours_tree:.0f} MiB "
               f"(load average now {os.getloadavg()[0]:.1f})")
+        if args.keep:
+            import shutil
+            shutil.copyfile(work / "bench.duckdb", args.keep)
+            print(f"store kept at {args.keep}")
         if args.increment:
             more = Path(tmp) / "more"
             more.mkdir()

@@ -211,3 +211,13 @@ def test_an_event_reported_many_times_keeps_every_source_but_a_readable_evidence
     assert event.source_count == EVIDENCE_KEPT + 10 and len(event.article_ids) == EVIDENCE_KEPT + 10
     assert len(event.evidence) == EVIDENCE_KEPT
     assert {e.article_id for e in event.evidence} == {f"r{i:03d}" for i in range(10, EVIDENCE_KEPT + 10)}  # precise first
+
+
+def test_clearing_the_corpus_stages_keeps_the_annotations_and_a_new_fusion_rebuilds_the_same_events(store):
+    _reports(store)
+    fuse(store)
+    events = store.table_hash("events")
+    store.clear_corpus_stages()
+    assert store.count("events") == 0 and store.count("event_mentions") == 24
+    fuse(store)
+    assert store.table_hash("events") == events

@@ -167,6 +167,14 @@ class Store:
                         record[key] = json.loads(record[key])
                 yield record
 
+    def clear_corpus_stages(self) -> None:
+        """Forget what the corpus stages computed (duplicate groups and signatures, events, control), keeping the
+        articles and their annotations: the next run's stages start over (for benchmarks and rebuilds)."""
+        with self.transaction():
+            for sql in ("DELETE FROM events", "UPDATE event_mentions SET event_id = NULL", "DELETE FROM control_intervals",
+                        "DELETE FROM article_minhash", "DELETE FROM minhash_bands", "UPDATE articles SET dup_group = NULL"):
+                self.con.execute(sql)
+
     def count(self, table: str) -> int:
         if table not in self.tables():
             raise StoreError(f"no table {table!r}")
