@@ -3,8 +3,8 @@
 Each article becomes a MinHash of its word shingles; an LSH index proposes candidate pairs
 (linear in the corpus, not all pairs), each candidate is confirmed by its estimated Jaccard
 similarity, and confirmed pairs are joined into groups. The corpus stage keeps signatures and band
-keys in the store, so each article is hashed once and memory does not grow with the corpus. A group is named by its smallest
-article id, so the grouping does not depend on the order articles arrived in.
+keys in the store, so each article is hashed once and memory does not grow with the corpus. A group
+is named by its smallest article id, so the grouping does not depend on the order articles arrived in.
 """
 from __future__ import annotations
 
