@@ -52,6 +52,13 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+def _decoded(record: dict[str, Any]) -> dict[str, Any]:
+    for key in JSON_COLUMNS & record.keys():
+        if isinstance(record[key], str):
+            record[key] = json.loads(record[key])
+    return record
+
+
 def to_json(value: Any) -> str:
     return json.dumps(value, default=_json_default, ensure_ascii=False)
 
@@ -152,20 +159,23 @@ class Store:
         self.con.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)
 
     def _dicts(self, sql: str, params: list | tuple = ()) -> list[dict[str, Any]]:
-        return list(self._dict_rows(sql, params))
+        cursor = self.con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [_decoded(dict(zip(names, row))) for row in cursor.fetchall()]
 
     def _dict_rows(self, sql: str, params: list | tuple = (), batch: int = 1000) -> Iterator[dict[str, Any]]:
-        """Rows as dicts (JSON columns decoded), fetched ``batch`` at a time: a large table streams."""
-        cursor = self.con.cursor() if self._depth == 0 else self.con   # a cursor: other queries may run meanwhile
-        cursor.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        while rows := cursor.fetchmany(batch):
-            for row in rows:
-                record = dict(zip(names, row))
-                for key in JSON_COLUMNS & record.keys():
-                    if isinstance(record[key], str):
-                        record[key] = json.loads(record[key])
-                yield record
+        """Rows as dicts (JSON columns decoded), fetched ``batch`` at a time from a cursor of their own, so a
+        large table streams and other queries may run meanwhile (outside a transaction)."""
+        cursor = self.con.cursor() if self._depth == 0 else self.con
+        try:
+            cursor.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            while rows := cursor.fetchmany(batch):
+                for row in rows:
+                    yield _decoded(dict(zip(names, row)))
+        finally:
+            if cursor is not self.con:
+                cursor.close()
 
     def clear_corpus_stages(self) -> None:
         """Forget what the corpus stages computed (duplicate groups and signatures, events, control), keeping the
