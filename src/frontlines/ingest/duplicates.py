@@ -85,21 +85,8 @@ def group_duplicates_stage(store: Store, context: Any) -> dict[str, Any]:
     num_perm = int(settings.get("duplicate_num_perm", DEFAULT_NUM_PERM))
     ranges = MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges
     scheme = f"{num_perm}:{len(ranges)}x{ranges[0][1] - ranges[0][0]}"
-    for old in minhash.banded_schemes(store):
-        if old != scheme:
-            minhash.drop_scheme(store, old)
-    after = ""
-    while batch := minhash.signatures_without_bands(store, num_perm, scheme, after, SIGNATURE_BATCH):
-        minhash.save_bands(store, scheme, [(a, band_keys(signature, ranges)) for a, signature in batch])
-        after = batch[-1][0]
-    after = ""
-    while batch := minhash.articles_without_signature(store, num_perm, after, SIGNATURE_BATCH):
-        rows = []
-        for article_id, text in batch:
-            values = [int(v) for v in signature(text, num_perm).hashvalues]
-            rows.append((article_id, values, band_keys(values, ranges)))
-        minhash.save_signatures(store, num_perm, scheme, rows)
-        after = batch[-1][0]
+    _band_stored_signatures(store, num_perm, scheme, ranges)
+    _sign_new_articles(store, num_perm, scheme, ranges)
     parent: dict[str, str] = {}
     for a, b in minhash.similar_pairs(store, num_perm, scheme, threshold):
         parent.setdefault(a, a)
@@ -111,6 +98,29 @@ def group_duplicates_stage(store: Store, context: Any) -> dict[str, Any]:
     groups = len(set(grouped.values()))
     return {"groups": groups, "grouped_articles": len(grouped), "independent_reports": articles - len(grouped) + groups,
             "articles": articles, "changed": changed}
+
+
+def _band_stored_signatures(store: Store, num_perm: int, scheme: str, ranges: list[tuple[int, int]]) -> None:
+    """Band the stored signatures under ``scheme`` (after a threshold change), forgetting other schemes."""
+    for old in minhash.banded_schemes(store):
+        if old != scheme:
+            minhash.drop_scheme(store, old)
+    after = ""
+    while batch := minhash.signatures_without_bands(store, num_perm, scheme, after, SIGNATURE_BATCH):
+        minhash.save_bands(store, scheme, [(a, band_keys(values, ranges)) for a, values in batch])
+        after = batch[-1][0]
+
+
+def _sign_new_articles(store: Store, num_perm: int, scheme: str, ranges: list[tuple[int, int]]) -> None:
+    """Hash the articles that have no signature yet, a batch at a time."""
+    after = ""
+    while batch := minhash.articles_without_signature(store, num_perm, after, SIGNATURE_BATCH):
+        rows = []
+        for article_id, text in batch:
+            values = [int(v) for v in signature(text, num_perm).hashvalues]
+            rows.append((article_id, values, band_keys(values, ranges)))
+        minhash.save_signatures(store, num_perm, scheme, rows)
+        after = batch[-1][0]
 
 
 def band_keys(values: list[int], ranges: list[tuple[int, int]]) -> list[int]:
