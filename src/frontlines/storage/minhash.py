@@ -30,8 +30,7 @@ def save_signatures(store: Store, num_perm: int, scheme: str,
     with store.transaction():
         store._insert("article_minhash", ("article_id", "num_perm", "signature"),
                       [(a, num_perm, signature) for a, signature, _ in rows])
-        store._insert("minhash_bands", ("article_id", "scheme", "band", "key"),
-                      [(a, scheme, band, key) for a, _, keys in rows for band, key in enumerate(keys)])
+        save_bands(store, scheme, [(a, keys) for a, _, keys in rows])
 
 
 def banded_schemes(store: Store) -> list[str]:
