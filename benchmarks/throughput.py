@@ -117,10 +117,14 @@ def corpus_texts(folder: Path) -> Iterator[str]:
 # -- memory -------------------------------------------------------------------------------------------
 
 class TreeMemory:
-    """Peak resident memory of this process plus its children, sampled in a background thread."""
+    """Peak resident memory of this process plus its children, sampled in a background thread; also the peak
+    of each phase (``phase("fusion")``) and the latest reading split into this process and each child."""
 
     def __init__(self, every: float = 0.2) -> None:
         self.every, self.peak, self.now = every, 0, 0
+        self.parts: list[int] = []            # latest: this process, then each child
+        self.peaks: dict[str, int] = {}       # phase -> peak of the tree during it
+        self.current = "start"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -132,16 +136,29 @@ class TreeMemory:
         self._stop.set()
         self._thread.join()
 
+    def phase(self, name: str) -> None:
+        self.current = name
+
+    def describe(self) -> str:
+        """The latest reading: "main 1,020 MiB, workers 600 + 610 MiB"."""
+        main, *children = self.parts or [0]
+        text = f"main {main / 2 ** 20:,.0f} MiB"
+        if children:
+            text += ", workers " + " + ".join(f"{c / 2 ** 20:,.0f}" for c in children) + " MiB"
+        return text
+
     def _run(self) -> None:
         me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
+            parts = []
             for process in [me, *me.children(recursive=True)]:
                 try:
-                    total += process.memory_info().rss
+                    parts.append(process.memory_info().rss)
                 except psutil.Error:
                     pass
-            self.now, self.peak = total, max(self.peak, total)
+            total = sum(parts)
+            self.parts, self.now, self.peak = parts, total, max(self.peak, total)
+            self.peaks[self.current] = max(self.peaks.get(self.current, 0), total)
             self._stop.wait(self.every)
 
 
@@ -154,6 +171,22 @@ def cpu_seconds() -> float:
 
 def self_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # Linux reports KiB
+
+
+def warm_up(config: dict[str, Any], in_process: bool) -> None:
+    """Build the pipeline once before timing (a cold gazetteer build is not throughput). With workers, do it in
+    a child that exits: the main process of ``frontlines run --workers N`` never holds the model, so neither
+    may the benchmark's, or its memory figures would carry a model and gazetteer the real run does not."""
+    from frontlines.pipeline import Pipeline
+
+    if in_process:
+        Pipeline(config)
+        return
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=Pipeline, args=(config,))
+    child.start()
+    child.join()
 
 
 # -- the runs -----------------------------------------------------------------------------------------
@@ -182,6 +215,8 @@ def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, eng
     started_all = time.perf_counter()
     with Store(work / "bench.duckdb") as store:
         started = time.perf_counter()
+        if memory:
+            memory.phase("ingest and per-article stages")
         ingest_paths([folder], store, config, new_run_id())
         stages.time("ingest", started)
 
@@ -209,8 +244,8 @@ def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, eng
                 store.save_annotations(batch)
             stages.time("store", started)
             if memory and (done + len(batch)) // every > done // every:
-                print(f"  {done + len(batch):>7} articles stored: process tree {memory.now / 2 ** 20:.0f} MiB, "
-                      f"{time.perf_counter() - started_all:.0f} s", flush=True)
+                print(f"  {done + len(batch):>7} articles stored: process tree {memory.now / 2 ** 20:.0f} MiB "
+                      f"({memory.describe()}), {time.perf_counter() - started_all:.0f} s", flush=True)
             done += len(batch)
 
         for name in config["pipeline"].get("corpus_stages", []):
@@ -223,6 +258,8 @@ def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, eng
                 print(f"  corpus stage {name}: not available ({exc})")
                 continue
             started = time.perf_counter()
+            if memory:
+                memory.phase(name)
             if one_transaction:
                 with store.transaction():
                     stage(store, PipelineContext(config, store))
@@ -230,6 +267,8 @@ def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, eng
                 stage(store, PipelineContext(config, store))
             stages.time(name, started)
         started = time.perf_counter()
+        if memory:
+            memory.phase("outputs")
         try:
             if "outputs" in skip:
                 raise ImportError("skipped (--skip)")
@@ -276,7 +315,7 @@ def main() -> None:
                         help="fail on components that cannot be imported instead of leaving them out")
     args = parser.parse_args()
 
-    from frontlines.pipeline import Pipeline, load_config
+    from frontlines.pipeline import load_config
     from frontlines.scale import runnable_config
 
     config = load_config(args.config)
@@ -285,7 +324,7 @@ def main() -> None:
         if dropped:
             print(f"left out (not importable): {', '.join(dropped)}")
     print(f"components: {', '.join(config['pipeline']['components'])}")
-    Pipeline(config)   # load the model (and gazetteers) once before timing: a cold start is not throughput
+    warm_up(config, in_process=args.workers == 1 and args.engine == "local")
 
     with tempfile.TemporaryDirectory(prefix="frontlines-bench-") as tmp:
         folder, work = Path(tmp) / "corpus", Path(tmp) / "work"
@@ -309,6 +348,8 @@ def main() -> None:
         print(f"store: {', '.join(f'{k} {v}' for k, v in counts.items() if v)}")
         print(f"peak resident memory: this process {ours_self:.0f} MiB; process tree {ours_tree:.0f} MiB "
               f"(load average now {os.getloadavg()[0]:.1f})")
+        print("peak of the process tree by phase: " + "; ".join(
+            f"{name} {peak / 2 ** 20:,.0f} MiB" for name, peak in memory.peaks.items() if name != "start"))
         if args.keep:
             import shutil
             shutil.copyfile(work / "bench.duckdb", args.keep)

@@ -145,3 +145,21 @@ def test_the_stored_table_is_what_was_derived_and_reruns_change_nothing(world):
     assert sorted(world.control(), key=key) == sorted(derived, key=key)   # None dates and evidence lists round-trip
     control_stage(world, None)
     assert world.table_hash("control_intervals") == first and world.count("control_intervals") == len(derived)
+
+
+def test_capitals_come_from_a_small_file_once_the_gazetteer_was_built(tmp_path, monkeypatch):
+    import frontlines.understand.places.component as component
+
+    monkeypatch.setenv("FRONTLINES_CACHE_DIR", str(tmp_path))
+    first = component.provincial_capitals()
+    assert len(first) == 34 and list(tmp_path.glob("capitals-*.json"))
+
+    def no_gazetteer():
+        raise AssertionError("the control stage must not load the whole gazetteer for 34 capitals")
+
+    monkeypatch.setattr(component, "default_gazetteer", no_gazetteer)
+    again = component.provincial_capitals()
+    assert again == first and all(p.lat is not None and p.admin1 for p in again)
+    next(tmp_path.glob("capitals-*.json")).write_text("{not json", encoding="utf-8")
+    with pytest.raises(AssertionError):   # a damaged file is rebuilt from the gazetteer, not trusted
+        component.provincial_capitals()

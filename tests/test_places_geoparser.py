@@ -116,3 +116,30 @@ def test_one_unknown_name_does_not_empty_the_rest():
 def test_whole_default_pipeline_keeps_the_places(annotated_seeds):
     for key, expected in SEED_PLACES.items():
         assert _afghan(annotated_seeds[key]) == expected
+
+
+def test_regions_seas_and_rivers_are_areas_not_streets():
+    from frontlines.understand.language import load_model
+
+    text = ("Fighting spread along the Amu Darya and into the Panjshir Valley, and Pakistani troops moved into "
+            "South Waziristan. In Brooklyn, a fire broke out on Atlantic Avenue.")
+    found = {m.text: m for m in Geoparser(default_gazetteer(), country_focus="AF").parse_text(text, doc=load_model()(text))}
+    assert found["Amu Darya"].place.id == "river:amu-darya" and found["Amu Darya"].geo_precision == 3
+    assert found["Panjshir Valley"].place.id == "af:rg:panjshir-valley"
+    assert found["South Waziristan"].place.country == "PK"
+    assert all(m.place is None or m.place.kind != "sea" for m in found.values())   # not the Atlantic Ocean
+
+
+def test_short_capitals_match_only_listed_abbreviations():
+    gazetteer = default_gazetteer()
+    text = "Wastewater in WA is diluted, officials in Wa, Ghana, said; NSW agreed."
+    found = [text[m.start:m.end] for m in gazetteer.find(text)]
+    assert "WA" not in found and "Wa" in found and "NSW" in found
+
+
+def test_english_scottish_and_welsh_are_demonyms_of_the_nations():
+    parser = Geoparser(default_gazetteer(), country_focus=None, demonyms=True)
+    found = parser.parse_text("A bench in the southern English city of Salisbury; Welsh and Scottish fans.")
+    places = {m.text: m.place.id for m in found if m.place}
+    assert places["English"] == "iso:GB-ENG" and places["Welsh"] == "iso:GB-WLS"
+    assert places["Scottish"] == "iso:GB-SCT"

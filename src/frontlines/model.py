@@ -65,7 +65,7 @@ class Place:
     """A gazetteer entry: a point (town, crossing, base) or an area (country, province, district)."""
     id: str                      # "gn:1138958", "af:kunduz", "adm2:AF1701", "iso:AF-KDZ"
     name: str
-    kind: str                    # country | province | district | city | town | village | border_crossing | airport | base | region
+    kind: str                    # country | province | district | city | town | village | border_crossing | airport | base | region | sea | river
     country: str                 # ISO 3166-1 alpha-2, "AF"
     admin1: str | None = None    # province name
     admin2: str | None = None    # district name

@@ -111,7 +111,7 @@ class UnitResolver:
             return capital
         place = self.places.get(event.place_id or "")
         if place is not None:
-            if place.kind in ("country", "province", "region"):
+            if place.kind in ("country", "province", "region", "sea", "river"):
                 return None  # too coarse to say who holds what
             return unit_of(place)
         if not event.place_id and not event.location:

@@ -334,7 +334,7 @@ class _Blank(dict):
 
 
 def _place_rank(place: Place) -> tuple:
-    kinds = ["city", "town", "village", "border_crossing", "airport", "base", "district", "province", "region", "country"]
+    kinds = ["city", "town", "village", "border_crossing", "airport", "base", "district", "province", "river", "sea", "region", "country"]
     return (kinds.index(place.kind) if place.kind in kinds else 5, place.id)
 
 

@@ -58,7 +58,7 @@ class LanguageComponent:
     def __init__(self, settings: dict[str, Any], context: Any = None) -> None:
         self.model = settings.get("model", DEFAULT_MODEL)
         self.pipes = tuple(settings.get("pipes", ("tok2vec", "ner")))
-        self.batch_size = int(settings.get("batch_size", 32))
+        self.batch_size = int(settings.get("batch_size", 16))
         self.nlp = load_model(self.model, self.pipes)
 
     def __call__(self, article: Article) -> Article:

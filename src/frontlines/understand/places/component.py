@@ -1,10 +1,16 @@
 """The ``places`` pipeline component and the small public helpers other stages use."""
 from __future__ import annotations
 
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from frontlines.model import Article, Place
-from frontlines.understand.places.gazetteer import Candidate, Gazetteer, PlaceContext, default_gazetteer
+from frontlines.understand.places.gazetteer import (
+    Candidate, Gazetteer, PlaceContext, cache_dir, data_fingerprint, default_gazetteer,
+)
 from frontlines.understand.places.geoparser import Geoparser
 from frontlines.understand.places.sources import read_curated
 
@@ -27,10 +33,32 @@ def geocode(name: str, country: str | None = None, context: str | PlaceContext |
 
 
 def provincial_capitals(store: Any = None) -> list[Place]:
-    """The 34 provincial capitals of Afghanistan (Kabul included), each with its province as ``admin1``."""
+    """The 34 provincial capitals of Afghanistan (Kabul included), each with its province as ``admin1``.
+
+    Without a store they are read from a small file kept beside the cached gazetteer: the control stage
+    needs 34 places, and loading the whole gazetteer for them cost the main process ~700 MiB."""
+    path = cache_dir() / f"capitals-{data_fingerprint()}.json"
+    if store is None and path.exists():
+        try:
+            return [Place(**fields) for fields in json.loads(path.read_text(encoding="utf-8"))]
+        except (OSError, ValueError, TypeError):
+            pass   # a damaged file: rebuild it below
     gazetteer = load_gazetteer(store)
     ids = [row["id"] for row in read_curated() if row["is_capital"].strip().lower() == "true"]
-    return [place for place in (gazetteer.place(i) for i in ids) if place is not None]
+    found = [place for place in (gazetteer.place(i) for i in ids) if place is not None]
+    if store is None:
+        _write_quietly(path, json.dumps([asdict(place) for place in found]))
+    return found
+
+
+def _write_quietly(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass   # a read-only cache dir: load the gazetteer next time
 
 
 class PlaceComponent:

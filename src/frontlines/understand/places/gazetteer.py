@@ -25,9 +25,9 @@ from frontlines.model import Place
 from frontlines.understand.places import sources
 from frontlines.understand.places.names import match_form, name_key, sound_key, variants
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 POINT_KINDS = {"city", "town", "village", "border_crossing", "airport", "base"}
-AREA_KINDS = {"country", "province", "district", "region"}
+AREA_KINDS = {"country", "province", "district", "region", "sea", "river"}
 NEVER = -1  # automaton value marking a name that is never a place
 
 
@@ -70,7 +70,7 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def _data_fingerprint() -> str:
+def data_fingerprint() -> str:
     digest = hashlib.sha256(str(FORMAT_VERSION).encode())
     for path in sorted(sources.DATA.iterdir()):
         if path.is_file() and path.suffix != ".md":   # the tables, not their documentation
@@ -132,6 +132,7 @@ class Gazetteer:
                 geonames.pop(replaced, None)
         entries = [e for e, _ in curated] + list(sources.province_entries(af_points))
         entries += list(sources.country_entries(country_points)) + list(sources.continent_entries())
+        entries += list(sources.region_entries())
         entries += list(sources.subdivision_entries(admin1_points, admin1_names, admin1_people))
         entries += list(geonames.values())
         entries += list(sources.admin2_entries(sources.geonames_records(), admin1_names))
@@ -305,8 +306,11 @@ class Gazetteer:
         first = text[start]
         if not (first.isupper() or first.isdigit()):
             return False
-        if key in self.exact_case and text[start:end].rstrip(".") not in self.exact_case[key]:
-            return not text[start:end].replace(".", "").isupper() and len(key.replace(".", "")) > 4
+        written = text[start:end]
+        if key in self.exact_case and written.rstrip(".") not in self.exact_case[key]:
+            return not written.replace(".", "").isupper() and len(key.replace(".", "")) > 4
+        if len(written) <= 3 and written.isupper() and key not in self.exact_case:
+            return False   # "WA" is an abbreviation, not the town of Wa: short capitals match only as listed
         return True
 
     # -- lookup and ranking -------------------------------------------------------------------------------
@@ -438,7 +442,7 @@ class Gazetteer:
     @classmethod
     def load(cls, rebuild: bool = False) -> "Gazetteer":
         """The built gazetteer from the cache dir, building (and caching) it when missing or stale."""
-        path = cache_dir() / f"gazetteer-{_data_fingerprint()}.pickle"
+        path = cache_dir() / f"gazetteer-{data_fingerprint()}.pickle"
         if path.exists() and not rebuild:
             gc.disable()  # unpickling ~240,000 places: the collector would only slow it down
             try:
@@ -458,6 +462,9 @@ class Gazetteer:
             for old in path.parent.glob("gazetteer-*.pickle"):
                 if old != path:
                     old.unlink(missing_ok=True)  # a stale build (older data or code)
+            for old in path.parent.glob("capitals-*.json"):
+                if old.stem != f"capitals-{data_fingerprint()}":
+                    old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only home: rebuild next time
         return gaz

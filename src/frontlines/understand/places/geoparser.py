@@ -160,8 +160,10 @@ class Geoparser:
             return inside is None or inside.label == "NORP"   # not "French" in "French Quarter"
         if match.key in self.gazetteer.common and label not in PLACE_LABELS:
             return False
-        if any(p.source == "curated" or p.kind in ("country", "region") for p in places):
-            return True
+        longer = inside is not None and text[inside.start:inside.end].removeprefix("the ") != text[match.start:match.end]
+        water = longer and any(p.kind in ("sea", "river") for p in places)
+        if not water and any(p.source == "curated" or p.kind in ("country", "region") for p in places):
+            return True   # but a sea or river inside a longer name is a street's ("Atlantic Avenue")
         if inside is not None:
             return False  # a word of a longer name: "Street" in "Frenchmen Street", "Johnson" in "Boris Johnson"
         if self.country_focus and any(p.country == self.country_focus for p in places):

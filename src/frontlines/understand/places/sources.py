@@ -62,6 +62,11 @@ def read_curated() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def read_regions() -> list[dict[str, str]]:
+    with open(DATA / "regions.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def read_not_places() -> tuple[list[str], list[str]]:
     """(names that are never places, common capitalised words)."""
     with open(DATA / "not_places.yaml", encoding="utf-8") as handle:
@@ -321,6 +326,18 @@ def _middle(coords: list[tuple[float, float]], trim: float = 0.02) -> tuple[floa
     cut = int(len(coords) * trim)
     lo, hi = cut, len(coords) - 1 - cut
     return round((lats[lo] + lats[hi]) / 2, 5), round((lons[lo] + lons[hi]) / 2, 5)
+
+
+def region_entries() -> Iterator[Entry]:
+    """World regions, seas and rivers the news names (``regions.csv``): areas with a conventional point."""
+    for row in read_regions():
+        place = Place(id=row["id"], name=row["name"], kind=row["kind"], country=row["country"],
+                      lat=float(row["lat"]), lon=float(row["lon"]), source="curated")
+        yield Entry(place, [row["name"]] + _split(row["aliases"]), _split(row["demonyms"]))
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in (cell or "").split("|") if part.strip()]
 
 
 def continent_entries() -> Iterator[Entry]:
