@@ -143,3 +143,22 @@ def test_english_scottish_and_welsh_are_demonyms_of_the_nations():
     places = {m.text: m.place.id for m in found if m.place}
     assert places["English"] == "iso:GB-ENG" and places["Welsh"] == "iso:GB-WLS"
     assert places["Scottish"] == "iso:GB-SCT"
+
+
+def _doc_with(text: str, labels: dict[str, str]):
+    import spacy
+
+    doc = spacy.blank("en")(text)
+    doc.ents = [doc.char_span(text.index(name), text.index(name) + len(name), label=label)
+                for name, label in labels.items()]
+    return doc
+
+
+def test_a_town_ner_calls_a_person_counts_beside_a_supported_neighbour():
+    text = "Traffic from Gloucester to Cirencester was diverted, Jackson said. Cheltenham was quiet."
+    doc = _doc_with(text, {"Gloucester": "GPE", "Cirencester": "PERSON", "Jackson": "PERSON",
+                           "Cheltenham": "PERSON"})
+    found = {m.text: m.place for m in Geoparser(default_gazetteer(), country_focus=None).parse_text(text, doc=doc)}
+    assert found["Cirencester"].country == "GB" and found["Cheltenham"].country == "GB"
+    assert found["Gloucester"].country == "GB"          # the neighbours vote the article into England
+    assert "Jackson" not in found                       # a surname that is a town in every state stays a person

@@ -16,7 +16,7 @@ from typing import Any
 
 from frontlines.model import Article, PlaceMention
 from frontlines.understand.places.gazetteer import (
-    AREA_KINDS, CUES, POINT_KINDS, Candidate, Gazetteer, Match, PlaceContext, default_gazetteer,
+    AREA_KINDS, CUES, POINT_KINDS, Candidate, Gazetteer, Match, PlaceContext, _close, default_gazetteer,
 )
 from frontlines.understand.places.names import name_key
 
@@ -26,6 +26,8 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _CAPITALISED = re.compile(r"\b[A-Z][a-z\u00e0-\u024f'\u2019]+(?:[ -](?:(?:e|i|ye|al|el|ul)[ -])?[A-Z][a-z\u00e0-\u024f'\u2019]+)*")
 _WINDOW = 40  # characters either side searched for kind cues
 LOCALITY_KINDS = {"city", "town", "village", "district"}
+NEIGHBOUR_KM = 50.0   # a name NER missed is a place when a reading lies this close to a supported one
+_FEW_READINGS = 5
 MAX_CONTEXT_POINTS = 200  # distinct places whose nearness counts (keeps ranking linear in huge texts)
 
 
@@ -141,8 +143,11 @@ class Geoparser:
                          entities: "_Entities") -> tuple[list[Match], list[Match], PlaceContext, "_Bounds"]:
         """(every gazetteer match, the supported ones, the article's context, their bounds)."""
         found = self.gazetteer.find(text)
-        matches = [m for m in found if m.places and (self.demonyms or not m.demonym)
-                   and self._supported(text, m, entities)]
+        matches, doubtful = [], []
+        for m in found:
+            if m.places and (self.demonyms or not m.demonym):
+                (matches if self._supported(text, m, entities) else doubtful).append(m)
+        matches = sorted(matches + self._neighbours(text, doubtful, matches, entities), key=lambda m: m.start)
         bounds = _Bounds(matches)
         focus = self.country_focus or self._infer_focus(text, matches, bounds)
         base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
@@ -173,6 +178,31 @@ class Geoparser:
         if label is None:
             return max(p.population for p in places) >= (100_000 if entities else 15_000)
         return False
+
+    def _neighbours(self, text: str, doubtful: list[Match], accepted: list[Match],
+                    entities: _Entities) -> list[Match]:
+        """Names NER did not support that a reading places beside another name the article does support:
+        "Cirencester" and "Cheltenham" (tagged PERSON) beside "Gloucester". Only names with a few readings
+        count (a surname that is a town in every state would always find a neighbour)."""
+        keys = {m.key for m in accepted}
+        near = list({(p.lat, p.lon) for m in accepted if not m.demonym for p in self._points(m) if p.lat is not None})
+        if not near or len(near) > MAX_CONTEXT_POINTS:
+            return []
+        verdicts: dict[str, bool] = {}
+        out = []
+        for match in doubtful:
+            if match.demonym or match.key in keys or _inside(entities, match.start, match.end) is not None:
+                continue
+            if match.key not in verdicts:
+                points = self._points(match)
+                verdicts[match.key] = (match.key not in self.gazetteer.common and 0 < len(points) <= _FEW_READINGS
+                                       and any(_close(p, near, NEIGHBOUR_KM) for p in points if p.lat is not None))
+            if verdicts[match.key]:
+                out.append(match)
+        return out
+
+    def _points(self, match: Match) -> list[Place]:
+        return [p for p in (self.gazetteer.places[i] for i, _ in match.places) if p.kind in POINT_KINDS]
 
     def _unknown_spans(self, text: str, entities: _Entities, known: list[Match]) -> list[_Span]:
         covered = _Bounds(known)
