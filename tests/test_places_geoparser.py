@@ -162,3 +162,14 @@ def test_a_town_ner_calls_a_person_counts_beside_a_supported_neighbour():
     assert found["Cirencester"].country == "GB" and found["Cheltenham"].country == "GB"
     assert found["Gloucester"].country == "GB"          # the neighbours vote the article into England
     assert "Jackson" not in found                       # a surname that is a town in every state stays a person
+
+
+def test_the_west_is_a_region_but_not_inside_a_longer_name():
+    from frontlines.understand.language import load_model
+
+    text = ("Western diplomats said the West would not recognise the Taliban. Kanye West sang in Kabul. "
+            "The Middle East Eye reported clashes in the Middle East.")
+    found = Geoparser(default_gazetteer(), country_focus="AF").parse_text(text, doc=load_model()(text))
+    assert [(m.text, m.place.id) for m in found if m.place] == [
+        ("West", "rg:western-world"), ("Kabul", "af:kabul"), ("Middle East", "rg:middle-east")]
+    assert found[0].start == text.index("the West") + 4 and found[-1].start == text.rindex("Middle East")

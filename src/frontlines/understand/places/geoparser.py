@@ -26,6 +26,7 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _CAPITALISED = re.compile(r"\b[A-Z][a-z\u00e0-\u024f'\u2019]+(?:[ -](?:(?:e|i|ye|al|el|ul)[ -])?[A-Z][a-z\u00e0-\u024f'\u2019]+)*")
 _WINDOW = 40  # characters either side searched for kind cues
 LOCALITY_KINDS = {"city", "town", "village", "district"}
+REGION_KINDS = {"region", "sea", "river"}
 NEIGHBOUR_KM = 50.0   # a name NER missed is a place when a reading lies this close to a supported one
 _FEW_READINGS = 5
 MAX_CONTEXT_POINTS = 200  # distinct places whose nearness counts (keeps ranking linear in huge texts)
@@ -166,9 +167,10 @@ class Geoparser:
         if match.key in self.gazetteer.common and label not in PLACE_LABELS:
             return False
         longer = inside is not None and text[inside.start:inside.end].removeprefix("the ") != text[match.start:match.end]
-        water = longer and any(p.kind in ("sea", "river") for p in places)
-        if not water and any(p.source == "curated" or p.kind in ("country", "region") for p in places):
-            return True   # but a sea or river inside a longer name is a street's ("Atlantic Avenue")
+        if any(p.kind == "country" or p.source == "curated" and p.country == "AF" for p in places):
+            return True
+        if not longer and any(p.kind in REGION_KINDS for p in places):
+            return True   # but not inside a longer name: "Atlantic Avenue", "Kanye West", "Middle East Eye"
         if inside is not None:
             return False  # a word of a longer name: "Street" in "Frenchmen Street", "Johnson" in "Boris Johnson"
         if self.country_focus and any(p.country == self.country_focus for p in places):
