@@ -183,9 +183,9 @@ class Geoparser:
 
     def _neighbours(self, text: str, doubtful: list[Match], accepted: list[Match],
                     entities: _Entities) -> list[Match]:
-        """Names NER did not support that a reading places beside another name the article does support:
-        "Cirencester" and "Cheltenham" (tagged PERSON) beside "Gloucester". Only names with a few readings
-        count (a surname that is a town in every state would always find a neighbour)."""
+        """Names NER took for another kind of name that a reading places beside a name the article does
+        support: "Cirencester" and "Cheltenham" (tagged PERSON) beside "Gloucester". Only names with a few
+        readings of their own count (a surname that is a town in every state would always find a neighbour)."""
         keys = {m.key for m in accepted}
         near = list({(p.lat, p.lon) for m in accepted if not m.demonym for p in self._points(m) if p.lat is not None})
         if not near or len(near) > MAX_CONTEXT_POINTS:
@@ -193,18 +193,21 @@ class Geoparser:
         verdicts: dict[str, bool] = {}
         out = []
         for match in doubtful:
-            if match.demonym or match.key in keys or _inside(entities, match.start, match.end) is not None:
-                continue
+            span = entities.at(match.start, match.end)
+            named = span is not None and text[span.start:span.end].removeprefix("the ") == text[match.start:match.end]
+            if match.demonym or match.key in keys or not named:
+                continue   # NER must see a name here, only of the wrong kind (not "Golf" in a list of amenities)
             if match.key not in verdicts:
-                points = self._points(match)
+                points = self._points(match, own_names=True)
                 verdicts[match.key] = (match.key not in self.gazetteer.common and 0 < len(points) <= _FEW_READINGS
                                        and any(_close(p, near, NEIGHBOUR_KM) for p in points if p.lat is not None))
             if verdicts[match.key]:
                 out.append(match)
         return out
 
-    def _points(self, match: Match) -> list[Place]:
-        return [p for p in (self.gazetteer.places[i] for i, _ in match.places) if p.kind in POINT_KINDS]
+    def _points(self, match: Match, own_names: bool = False) -> list[Place]:
+        return [self.gazetteer.places[i] for i, quality in match.places
+                if self.gazetteer.places[i].kind in POINT_KINDS and (quality == 1.0 or not own_names)]
 
     def _unknown_spans(self, text: str, entities: _Entities, known: list[Match]) -> list[_Span]:
         covered = _Bounds(known)
