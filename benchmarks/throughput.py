@@ -358,10 +358,12 @@ def main() -> None:
             more = Path(tmp) / "more"
             more.mkdir()
             write_corpus(args.increment, more, seed=10, prefix="more")
-            _, again, _ = run_ours(more, work, config, args.workers, args.engine)
+            steps, again, _ = run_ours(more, work, config, args.workers, args.engine)
             print(f"\nincremental run: {args.increment} new articles into the store of {n}: {again:.2f} s, "
                   f"{again / args.increment * 1000:.0f} ms per new article (the full run: {wall / n * 1000:.0f} ms "
                   f"per article)")
+            print("  where it went: " + ", ".join(f"{name.strip()} {seconds:.2f} s"
+                                                 for name, seconds in steps.seconds.items() if seconds >= 0.01))
         if not args.skip_bare:
             cpu = cpu_seconds()
             bare = run_bare(folder, config, args.workers)

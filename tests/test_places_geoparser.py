@@ -173,3 +173,11 @@ def test_the_west_is_a_region_but_not_inside_a_longer_name():
     assert [(m.text, m.place.id) for m in found if m.place] == [
         ("West", "rg:western-world"), ("Kabul", "af:kabul"), ("Middle East", "rg:middle-east")]
     assert found[0].start == text.index("the West") + 4 and found[-1].start == text.rindex("Middle East")
+
+
+def test_a_selected_group_or_organisation_gets_no_guessed_place():
+    text = "The Taliban entered Kunduz; the European Union said the Taliban must talk. Kunduz was calm."
+    spans = [(text.index("Taliban"), text.index("Taliban") + 7), (text.index("European Union"), text.index(" said")),
+             (text.index("Kunduz"), text.index("Kunduz") + 6)]
+    resolved = Geoparser(default_gazetteer(), country_focus="AF").resolve_spans(text, spans)
+    assert [m.place and m.place.id for m in resolved] == [None, None, "af:kunduz"]

@@ -99,7 +99,10 @@ class Geoparser:
         out = []
         for start, end in spans:
             name = text[start:end]
-            places = [] if name_key(name) in self.gazetteer.never else self.gazetteer.lookup(name)
+            if name_key(name) in self.gazetteer.never:   # a group or organisation: no place to guess
+                out.append(PlaceMention(start=start, end=end, sentence=0, text=name, reason="never a place"))
+                continue
+            places = self.gazetteer.lookup(name)
             places += [(i, 1.0) for i in self.gazetteer.demonyms.get(name_key(name), []) if self.demonyms]
             ranked = self._resolve(text, start, end, places, base, bounds) if places else []
             if ranked:
