@@ -390,7 +390,7 @@ class Gazetteer:
             elif place.country in context.countries and place.country != context.country:
                 raw += 0.1
                 reasons.append(f"country {place.country} mentioned")
-            if place.kind not in AREA_KINDS and place.lat is not None and _close(place, context.points):
+            if place.kind not in AREA_KINDS and place.lat is not None and near_any(place, context.points):
                 raw += 0.2
                 reasons.append("within 150 km of other places named")
             for cue in context.cue_kinds:
@@ -562,7 +562,8 @@ def _decode(value: int) -> tuple[int, float]:
     return (value, 1.0) if value >= 0 else (~value, 0.95)
 
 
-def _close(place: Place, points: list[tuple[float, float]], km: float = 150.0) -> bool:
+def near_any(place: Place, points: list[tuple[float, float]], km: float = 150.0) -> bool:
+    """Is ``place`` within ``km`` of any of ``points`` (other than its own)?"""
     for lat, lon in points:
         if (lat, lon) != (place.lat, place.lon) and _km(place.lat, place.lon, lat, lon) <= km:
             return True

@@ -14,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from frontlines.model import Article, PlaceMention
+from frontlines.model import Article, Place, PlaceMention
 from frontlines.understand.places.gazetteer import (
-    AREA_KINDS, CUES, POINT_KINDS, Candidate, Gazetteer, Match, PlaceContext, _close, default_gazetteer,
+    AREA_KINDS, CUES, POINT_KINDS, Candidate, Gazetteer, Match, PlaceContext, default_gazetteer, near_any,
 )
 from frontlines.understand.places.names import name_key
 
@@ -169,7 +169,7 @@ class Geoparser:
             return inside is None or inside.label == "NORP"   # not "French" in "French Quarter"
         if match.key in self.gazetteer.common and label not in PLACE_LABELS:
             return False
-        longer = inside is not None and text[inside.start:inside.end].removeprefix("the ") != text[match.start:match.end]
+        longer = inside is not None and not _names_only(text, inside, match)
         if any(p.kind == "country" or p.source == "curated" and p.country == "AF" for p in places):
             return True
         if not longer and any(p.kind in REGION_KINDS for p in places):
@@ -197,13 +197,12 @@ class Geoparser:
         out = []
         for match in doubtful:
             span = entities.at(match.start, match.end)
-            named = span is not None and text[span.start:span.end].removeprefix("the ") == text[match.start:match.end]
-            if match.demonym or match.key in keys or not named:
+            if match.demonym or match.key in keys or span is None or not _names_only(text, span, match):
                 continue   # NER must see a name here, only of the wrong kind (not "Golf" in a list of amenities)
             if match.key not in verdicts:
                 points = self._points(match, own_names=True)
                 verdicts[match.key] = (match.key not in self.gazetteer.common and 0 < len(points) <= _FEW_READINGS
-                                       and any(_close(p, near, NEIGHBOUR_KM) for p in points if p.lat is not None))
+                                       and any(near_any(p, near, NEIGHBOUR_KM) for p in points if p.lat is not None))
             if verdicts[match.key]:
                 out.append(match)
         return out
@@ -426,6 +425,11 @@ def _inside(entities: _Entities, start: int, end: int) -> _Span | None:
     if span and span.start <= start and end <= span.end and span.end - span.start > end - start:
         return span
     return None
+
+
+def _names_only(text: str, span: "_Span", match: Match) -> bool:
+    """Does the entity name just this match ("the Amu Darya" does; "Atlantic Avenue" does not name "Atlantic")?"""
+    return text[span.start:span.end].removeprefix("the ") == text[match.start:match.end]
 
 
 def _sentence(starts: list[int] | None, offset: int) -> int:
