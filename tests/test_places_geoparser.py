@@ -181,3 +181,11 @@ def test_a_selected_group_or_organisation_gets_no_guessed_place():
              (text.index("Kunduz"), text.index("Kunduz") + 6)]
     resolved = Geoparser(default_gazetteer(), country_focus="AF").resolve_spans(text, spans)
     assert [m.place and m.place.id for m in resolved] == [None, None, "af:kunduz"]
+
+
+def test_a_venue_the_gazetteer_lacks_goes_with_the_locality_in_the_state_named():
+    text = ("The style recalls Charleston, a resident of Charleston said. New homes in Gainesville, Va., are a "
+            "short walk from Wegmans.")
+    start = text.index("Wegmans")
+    (venue,) = Geoparser(default_gazetteer(), country_focus=None).resolve_spans(text, [(start, start + 7)])
+    assert venue.place.name == "Gainesville" and venue.place.admin1 == "Virginia" and venue.geo_precision == 2

@@ -95,7 +95,7 @@ class Geoparser:
             return []
         _, matches, base, bounds = self._article_context(text, _Entities(doc))
         main = _main_locality([self._resolve(text, m.start, m.end, m.places, base, bounds)
-                               for m in matches if _standalone(text, m.start, m.end)], base.country)
+                               for m in matches if _standalone(text, m.start, m.end)], base)
         out = []
         for start, end in spans:
             name = text[start:end]
@@ -344,10 +344,10 @@ class _Bounds:
         return i > 0 and max(self.ends[max(0, i - 8):i]) > start
 
 
-def _main_locality(resolved: list[list[Candidate]], country: str | None) -> Any:
-    """The town, city or district an article names most, preferring those of its country (first named on a
-    tie): where a street, building or venue it names but the gazetteer lacks most likely is. None when it
-    names none."""
+def _main_locality(resolved: list[list[Candidate]], context: PlaceContext) -> Any:
+    """The town, city or district an article names most, preferring those of its country, then those in a
+    province or state it names ("Va."), first named on a tie: where a street, building or venue it names
+    but the gazetteer lacks most likely is. None when it names none."""
     counts: Counter[str] = Counter()
     first: dict[str, Any] = {}
     for ranked in resolved:
@@ -357,7 +357,8 @@ def _main_locality(resolved: list[list[Candidate]], country: str | None) -> Any:
             first.setdefault(place.id, place)
     if not counts:
         return None
-    return max(first.values(), key=lambda place: (place.country == country, counts[place.id]))
+    return max(first.values(), key=lambda place: (place.country == context.country,
+                                                  place.admin1 in context.admin1, counts[place.id]))
 
 
 _WORD_BEFORE = re.compile(r"([A-Z][\w'\u2019-]*)[ \t]+$")
