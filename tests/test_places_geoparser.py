@@ -143,6 +143,9 @@ def test_english_scottish_and_welsh_are_demonyms_of_the_nations():
     places = {m.text: m.place.id for m in found if m.place}
     assert places["English"] == "iso:GB-ENG" and places["Welsh"] == "iso:GB-WLS"
     assert places["Scottish"] == "iso:GB-SCT"
+    found = parser.parse_text("A Bosnian Serb commander, Saudi jets and Tajik border guards.")
+    assert {m.text: m.place.id for m in found if m.place} == {
+        "Bosnian": "iso:BA", "Serb": "iso:RS", "Saudi": "iso:SA", "Tajik": "iso:TJ"}
 
 
 def _doc_with(text: str, labels: dict[str, str]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import re
 import statistics
 from dataclasses import dataclass, field
 from importlib import resources
@@ -174,8 +175,8 @@ def country_entries(points: dict[str, list[tuple[float, float]]]) -> Iterator[En
             names += [getattr(found, a) for a in ("name", "official_name", "common_name") if hasattr(found, a)]
         place = Place(id=f"iso:{iso}", name=record["name"], kind="country", country=iso, lat=lat, lon=lon,
                       population=int(record.get("population") or 0), source="geonames")
-        demonym = info.get("demonym") if info else None
-        yield Entry(place, names, [demonym] if demonym and demonym[:1].isupper() else [])
+        demonyms = re.split(r"[,/]", info.get("demonym") or "") if info else []   # "Bosnian,Herzegovinian"
+        yield Entry(place, names, [d.strip() for d in demonyms if d.strip()[:1].isupper()])
 
 
 def national_capitals() -> dict[str, str]:
