@@ -80,3 +80,34 @@ def test_table_hash_is_order_independent(tmp_path):
         for t in order:
             s.add_article(Article(id=t, text=f"text {t}"))
     assert one.table_hash("articles") == two.table_hash("articles")
+
+
+class _Recording:
+    """A connection that remembers the SQL it runs."""
+
+    def __init__(self, con) -> None:
+        self.con, self.sql = con, []
+
+    def execute(self, sql, *args):
+        self.sql.append(sql)
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+
+def test_a_first_analysis_deletes_nothing_a_second_replaces(store):
+    text = "The Taliban captured Kunduz."
+    article = Article(id="a1", text=text)
+    store.add_article(article)
+    article.sentences = [Sentence(0, 0, len(text), text)]
+    store.con = recording = _Recording(store.con)
+    store.save_annotations(article)    # a first run must not scan every annotation table per batch
+    assert not [q for q in recording.sql if q.lstrip().upper().startswith("DELETE")]
+    store.save_annotations(article)
+    assert [q for q in recording.sql if q.lstrip().upper().startswith("DELETE")]
+    assert len(store.article("a1").sentences) == 1
+    unknown = Article(id="never-added", text=text, sentences=[Sentence(0, 0, len(text), text)])
+    store.save_annotations(unknown)
+    store.save_annotations(unknown)    # not in the articles table: still replaced, never doubled
+    assert store.con.execute("SELECT count(*) FROM sentences WHERE article_id = 'never-added'").fetchone()[0] == 1

@@ -292,8 +292,14 @@ class Store:
         for article in batch:
             _collect_rows(article, rows)
         with self.transaction():
-            for table in ARTICLE_TABLES:
-                self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
+            # Only articles analysed before have rows to replace; skipping the rest keeps a first run from
+            # scanning every annotation table once per batch (quadratic in the corpus).
+            fresh = {r[0] for r in self.con.execute(
+                "SELECT id FROM articles WHERE list_contains(?, id) AND processed_at IS NULL", [ids]).fetchall()}
+            redone = [i for i in ids if i not in fresh]
+            if redone:
+                for table in ARTICLE_TABLES:
+                    self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [redone])
             self.save_places(_first_places(batch), replace=False)
             for table in ARTICLE_TABLES:
                 self._insert(table, ANNOTATION_COLUMNS[table], rows[table])
