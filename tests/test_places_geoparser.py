@@ -192,3 +192,12 @@ def test_a_venue_the_gazetteer_lacks_goes_with_the_locality_in_the_state_named()
     start = text.index("Wegmans")
     (venue,) = Geoparser(default_gazetteer(), country_focus=None).resolve_spans(text, [(start, start + 7)])
     assert venue.place.name == "Gainesville" and venue.place.admin1 == "Virginia" and venue.geo_precision == 2
+
+
+def test_a_name_after_town_comma_is_the_province_the_town_lies_in():
+    text = ("The Taliban captured the district centre of Imam Sahib, Kunduz, on Sunday. A fire broke out in Tacoma, "
+            "Washington. Fighting reached Kunduz, Taloqan and Herat.")
+    found = [(m.text, m.place.id) for m in Geoparser(default_gazetteer(), country_focus="AF").parse_text(text)]
+    assert found == [("Imam Sahib", "af:imam-sahib"), ("Kunduz", "af:prov:kunduz"), ("Tacoma", "gn:5812944"),
+                     ("Washington", "iso:US-WA"), ("Kunduz", "af:kunduz"), ("Taloqan", "af:taloqan"),
+                     ("Herat", "af:herat")]

@@ -156,8 +156,22 @@ class Geoparser:
         focus = self.country_focus or self._infer_focus(text, matches, bounds)
         base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
         first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
+        bounds.seats = self._seats(text, matches, first)
         self._surroundings(first, base)
         return found, matches, base, bounds
+
+    def _seats(self, text: str, matches: list[Match], first: list[list[Candidate]]) -> set[int]:
+        """Starts of names that follow "Town, " and can be the province or state that town lies in:
+        "Imam Sahib, Kunduz" is Kunduz province, "Tacoma, Washington" the state ("Kunduz, Taloqan" stays a list)."""
+        out = set()
+        for (town, ranked), seat in zip(zip(matches, first), matches[1:]):
+            if not ranked or text[town.end:seat.start] != ", " or ranked[0].place.kind not in POINT_KINDS:
+                continue
+            admin1 = ranked[0].place.admin1
+            if admin1 and any(self.gazetteer.places[i].kind == "province" and self.gazetteer.places[i].admin1 == admin1
+                              for i, _ in seat.places):
+                out.add(seat.start)
+        return out
 
     # -- recognition -------------------------------------------------------------------------------------
     def _supported(self, text: str, match: Match, entities: _Entities) -> bool:
@@ -253,11 +267,17 @@ class Geoparser:
         grams = _leading_grams(after, 3)
         context.cue_kinds = {kind for kind, w in self._after if w in grams}
         context.cue_kinds |= {kind for kind, w in self._before if before.endswith(w)}
+        seat = start in bounds.seats
+        if seat:
+            context.cue_kinds.add("province")
         # the same name with the same cues in the same article ranks the same: rank it once
         memo_key = (tuple(found), frozenset(context.cue_kinds), context.country, len(context.points),
                     len(context.admin1), len(context.countries), how)
         if memo_key not in bounds.memo:
-            bounds.memo[memo_key] = self.gazetteer.rank(found, context, matched=text[start:end], how=how)
+            ranked = self.gazetteer.rank(found, context, matched=text[start:end], how=how)
+            if seat:   # the province outranks even a provincial capital of the same name here
+                ranked.sort(key=lambda c: c.place.kind != "province")
+            bounds.memo[memo_key] = ranked
         return bounds.memo[memo_key]
 
     def _surroundings(self, resolved: list[list[Candidate]], context: PlaceContext) -> None:
@@ -330,6 +350,7 @@ class _Bounds:
         self.ends = [e for _, e in spans]
         self.sorted_ends = sorted(self.ends)
         self.memo: dict[tuple, Any] = {}
+        self.seats: set[int] = set()   # starts of names read as the province of the town just before
 
     def end_before(self, offset: int) -> int:
         i = bisect.bisect_right(self.sorted_ends, offset)
