@@ -201,3 +201,14 @@ def test_a_name_after_town_comma_is_the_province_the_town_lies_in():
     assert found == [("Imam Sahib", "af:imam-sahib"), ("Kunduz", "af:prov:kunduz"), ("Tacoma", "gn:5812944"),
                      ("Washington", "iso:US-WA"), ("Kunduz", "af:kunduz"), ("Taloqan", "af:taloqan"),
                      ("Herat", "af:herat")]
+
+
+def test_a_city_that_owns_a_venue_is_a_place_but_a_person_is_not():
+    text = "Harare\u2019s Third Street will be renamed. Jackson\u2019s Office said so."
+    doc = _doc_with(text, {"Harare\u2019s Third Street": "FAC", "Jackson\u2019s Office": "PERSON"})
+    parser = Geoparser(default_gazetteer(), country_focus=None)
+    found = {m.text: m.place for m in parser.parse_text(text, doc=doc) if m.place}
+    assert found["Harare"].country == "ZW" and "Jackson" not in found
+    start = text.index("Third Street")
+    (street,) = parser.resolve_spans(text, [(start, start + len("Third Street"))], doc=doc)
+    assert street.place.name == "Harare" and street.geo_precision == 2

@@ -188,6 +188,9 @@ class Geoparser:
             return True
         if not longer and any(p.kind in REGION_KINDS for p in places):
             return True   # but not inside a longer name: "Atlantic Avenue", "Kanye West", "Middle East Eye"
+        if inside is not None and inside.start == match.start and inside.label != "PERSON" \
+                and text[match.end:match.end + 2] in ("'s", "\u2019s") and max(p.population for p in places) >= 100_000:
+            return True   # a city owning the rest of the name: "Harare's Third Street", "Kabul's airport"
         if inside is not None:
             return False  # a word of a longer name: "Street" in "Frenchmen Street", "Johnson" in "Boris Johnson"
         if self.country_focus and any(p.country == self.country_focus for p in places):
