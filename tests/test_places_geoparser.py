@@ -212,3 +212,10 @@ def test_a_city_that_owns_a_venue_is_a_place_but_a_person_is_not():
     start = text.index("Third Street")
     (street,) = parser.resolve_spans(text, [(start, start + len("Third Street"))], doc=doc)
     assert street.place.name == "Harare" and street.geo_precision == 2
+
+
+def test_town_comma_area_picks_the_town_in_that_area():
+    text = "The Taliban entered Faizabad, Jowzjan, and later Faizabad, Badakhshan."
+    found = [(m.text, m.place.admin1) for m in Geoparser(default_gazetteer(), country_focus="AF").parse_text(text)]
+    assert found == [("Faizabad", "Jowzjan"), ("Jowzjan", "Jowzjan"), ("Faizabad", "Badakhshan"),
+                     ("Badakhshan", "Badakhshan")]

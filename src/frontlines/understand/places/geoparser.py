@@ -156,22 +156,28 @@ class Geoparser:
         focus = self.country_focus or self._infer_focus(text, matches, bounds)
         base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
         first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
-        bounds.seats = self._seats(text, matches, first)
+        bounds.seats, bounds.within = self._seats(text, matches, first)
         self._surroundings(first, base)
         return found, matches, base, bounds
 
-    def _seats(self, text: str, matches: list[Match], first: list[list[Candidate]]) -> set[int]:
-        """Starts of names that follow "Town, " and can be the province or state that town lies in:
-        "Imam Sahib, Kunduz" is Kunduz province, "Tacoma, Washington" the state ("Kunduz, Taloqan" stays a list)."""
-        out = set()
-        for (town, ranked), seat in zip(zip(matches, first), matches[1:]):
-            if not ranked or text[town.end:seat.start] != ", " or ranked[0].place.kind not in POINT_KINDS:
+    def _seats(self, text: str, matches: list[Match], first: list[list[Candidate]]) -> tuple[set[int], dict[int, set[str]]]:
+        """Pairs written "Town, Area". (1) Starts of names that can be the province or state the town's best
+        reading lies in: "Imam Sahib, Kunduz" is Kunduz province, "Tacoma, Washington" the state ("Kunduz, Taloqan"
+        stays a list). (2) For each town whose area is a province or district, that area's names: "Faizabad,
+        Jowzjan" is the Faizabad of Jowzjan, "Rockingham, Northamptonshire" the English one."""
+        seats: set[int] = set()
+        within: dict[int, set[str]] = {}
+        for (town, ranked), area in zip(zip(matches, first), matches[1:]):
+            if not ranked or text[town.end:area.start] != ", ":
                 continue
-            admin1 = ranked[0].place.admin1
-            if admin1 and any(self.gazetteer.places[i].kind == "province" and self.gazetteer.places[i].admin1 == admin1
-                              for i, _ in seat.places):
-                out.add(seat.start)
-        return out
+            areas = [self.gazetteer.places[i] for i, _ in area.places]
+            admin1 = ranked[0].place.admin1 if ranked[0].place.kind in POINT_KINDS else None
+            if admin1 and any(a.kind == "province" and a.admin1 == admin1 for a in areas):
+                seats.add(area.start)
+            names = {a.name for a in areas if a.kind in ("province", "district")}
+            if names:
+                within[town.start] = names
+        return seats, within
 
     # -- recognition -------------------------------------------------------------------------------------
     def _supported(self, text: str, match: Match, entities: _Entities) -> bool:
@@ -275,11 +281,15 @@ class Geoparser:
             context.cue_kinds.add("province")
         # the same name with the same cues in the same article ranks the same: rank it once
         memo_key = (tuple(found), frozenset(context.cue_kinds), context.country, len(context.points),
-                    len(context.admin1), len(context.countries), how)
+                    len(context.admin1), len(context.countries), how, frozenset(bounds.within.get(start, ())))
         if memo_key not in bounds.memo:
             ranked = self.gazetteer.rank(found, context, matched=text[start:end], how=how)
             if seat:   # the province outranks even a provincial capital of the same name here
-                ranked.sort(key=lambda c: c.place.kind != "province")
+                ranked = _first(ranked, lambda c: c.place.kind == "province", "the province of the town before it")
+            areas = bounds.within.get(start)
+            if areas:  # "Faizabad, Jowzjan": the reading in the area named after it goes first
+                ranked = _first(ranked, lambda c: c.place.admin1 in areas or c.place.admin2 in areas,
+                                "in the area named after it")
             bounds.memo[memo_key] = ranked
         return bounds.memo[memo_key]
 
@@ -354,6 +364,7 @@ class _Bounds:
         self.sorted_ends = sorted(self.ends)
         self.memo: dict[tuple, Any] = {}
         self.seats: set[int] = set()   # starts of names read as the province of the town just before
+        self.within: dict[int, set[str]] = {}   # start of a town -> names of the area written after it
 
     def end_before(self, offset: int) -> int:
         i = bisect.bisect_right(self.sorted_ends, offset)
@@ -450,6 +461,16 @@ def _inside(entities: _Entities, start: int, end: int) -> _Span | None:
     if span and span.start <= start and end <= span.end and span.end - span.start > end - start:
         return span
     return None
+
+
+def _first(ranked: list[Candidate], chosen: Any, why: str) -> list[Candidate]:
+    """The candidates ``chosen`` picks, raised to the top score (with ``why``), then the rest."""
+    picked = [c for c in ranked if chosen(c)]
+    if not picked or not ranked:
+        return ranked
+    top = ranked[0].score
+    raised = [Candidate(c.place, max(c.score, top), f"{c.reason}; {why}", c.matched) for c in picked]
+    return raised + [c for c in ranked if not chosen(c)]
 
 
 def _names_only(text: str, span: "_Span", match: Match) -> bool:
