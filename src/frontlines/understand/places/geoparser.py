@@ -160,11 +160,12 @@ class Geoparser:
         self._surroundings(first, base)
         return found, matches, base, bounds
 
-    def _seats(self, text: str, matches: list[Match], first: list[list[Candidate]]) -> tuple[set[int], dict[int, set[str]]]:
+    def _seats(self, text: str, matches: list[Match],
+               first: list[list[Candidate]]) -> tuple[set[int], dict[int, set[str]]]:
         """Pairs written "Town, Area". (1) Starts of names that can be the province or state the town's best
         reading lies in: "Imam Sahib, Kunduz" is Kunduz province, "Tacoma, Washington" the state ("Kunduz, Taloqan"
         stays a list). (2) For each town whose area is a province or district, that area's names: "Faizabad,
-        Jowzjan" is the Faizabad of Jowzjan, "Rockingham, Northamptonshire" the English one."""
+        Jowzjan" is the Faizabad of Jowzjan, not the provincial capital of Badakhshan."""
         seats: set[int] = set()
         within: dict[int, set[str]] = {}
         for (town, ranked), area in zip(zip(matches, first), matches[1:]):
@@ -281,7 +282,7 @@ class Geoparser:
             context.cue_kinds.add("province")
         # the same name with the same cues in the same article ranks the same: rank it once
         memo_key = (tuple(found), frozenset(context.cue_kinds), context.country, len(context.points),
-                    len(context.admin1), len(context.countries), how, frozenset(bounds.within.get(start, ())))
+                    len(context.admin1), len(context.countries), how, seat, frozenset(bounds.within.get(start, ())))
         if memo_key not in bounds.memo:
             ranked = self.gazetteer.rank(found, context, matched=text[start:end], how=how)
             if seat:   # the province outranks even a provincial capital of the same name here
