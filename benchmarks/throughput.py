@@ -228,25 +228,26 @@ def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, eng
             results = process_local(articles, config, workers, timings=components)
         size = int(config["pipeline"].get("batch_size", 64))
         done, every = 0, max(size, len(pending) // 10)
-        while True:
-            started = time.perf_counter()
-            batch = list(islice(results, size))
-            stages.time("understand (wall)", started)
-            if not batch:
-                break
-            started = time.perf_counter()
-            for article in batch:
-                article.doc = None
-            if per_article_store:
+        with store.streaming():   # as frontlines.run.process_pending does
+            while True:
+                started = time.perf_counter()
+                batch = list(islice(results, size))
+                stages.time("understand (wall)", started)
+                if not batch:
+                    break
+                started = time.perf_counter()
                 for article in batch:
-                    store.save_annotations(article)
-            else:
-                store.save_annotations(batch)
-            stages.time("store", started)
-            if memory and (done + len(batch)) // every > done // every:
-                print(f"  {done + len(batch):>7} articles stored: process tree {memory.now / 2 ** 20:.0f} MiB "
-                      f"({memory.describe()}), {time.perf_counter() - started_all:.0f} s", flush=True)
-            done += len(batch)
+                    article.doc = None
+                if per_article_store:
+                    for article in batch:
+                        store.save_annotations(article)
+                else:
+                    store.save_annotations(batch)
+                stages.time("store", started)
+                if memory and (done + len(batch)) // every > done // every:
+                    print(f"  {done + len(batch):>7} articles stored: process tree {memory.now / 2 ** 20:.0f} MiB "
+                          f"({memory.describe()}), {time.perf_counter() - started_all:.0f} s", flush=True)
+                done += len(batch)
 
         for name in config["pipeline"].get("corpus_stages", []):
             if name in skip:

@@ -111,3 +111,23 @@ def test_a_first_analysis_deletes_nothing_a_second_replaces(store):
     store.save_annotations(unknown)
     store.save_annotations(unknown)    # not in the articles table: still replaced, never doubled
     assert store.con.execute("SELECT count(*) FROM sentences WHERE article_id = 'never-added'").fetchone()[0] == 1
+
+
+def test_streaming_lowers_the_cap_of_a_store_file_and_restores_it(tmp_path, monkeypatch):
+    def cap(s):
+        return s.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    with Store(tmp_path / "s.duckdb", memory_limit="256MB") as store:
+        before = cap(store)
+        with store.streaming():
+            assert cap(store).startswith("61.0") and cap(store) != before   # 64MB, as DuckDB prints it
+        assert cap(store) == before
+        monkeypatch.setenv("FRONTLINES_DB_STREAM_MEMORY", "32MB")
+        with pytest.raises(RuntimeError), store.streaming():
+            assert cap(store).startswith("30.5")
+            raise RuntimeError("a failed batch")
+        assert cap(store) == before                 # restored on the way out of a failure too
+    with Store(":memory:") as memory:
+        before = cap(memory)
+        with memory.streaming():
+            assert cap(memory) == before            # an in-memory store is never squeezed

@@ -67,13 +67,14 @@ def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engi
         results = pipeline.pipe(articles)
         timings = pipeline.timings
     done = 0
-    for batch in batched(results, batch_size):
-        for article in batch:
-            article.doc = None
-        store.save_annotations(batch)   # one transaction per batch: a killed run loses at most this batch
-        done += len(batch)
-        if progress:
-            progress("understand", done, len(pending))
+    with store.streaming():
+        for batch in batched(results, batch_size):
+            for article in batch:
+                article.doc = None
+            store.save_annotations(batch)   # one transaction per batch: a killed run loses at most this batch
+            done += len(batch)
+            if progress:
+                progress("understand", done, len(pending))
     return done, dict(timings)
 
 
