@@ -219,3 +219,13 @@ def test_town_comma_area_picks_the_town_in_that_area():
     found = [(m.text, m.place.admin1) for m in Geoparser(default_gazetteer(), country_focus="AF").parse_text(text)]
     assert found == [("Faizabad", "Jowzjan"), ("Jowzjan", "Jowzjan"), ("Faizabad", "Badakhshan"),
                      ("Badakhshan", "Badakhshan")]
+
+
+def test_a_county_near_the_towns_named_beats_a_bigger_namesake():
+    from frontlines.understand.language import load_model
+
+    text = "Candidates meet at a forum in Red Oak, Iowa, this weekend. The Montgomery County Democrats host it."
+    parser = Geoparser(default_gazetteer(), country_focus=None)
+    found = {m.text: m.place for m in parser.parse_text(text, doc=load_model()(text))}
+    assert found["Red Oak"].admin1 == "Iowa"
+    assert found["Montgomery County"].admin1 == "Iowa"       # not Maryland's, ten times larger

@@ -390,7 +390,8 @@ class Gazetteer:
             elif place.country in context.countries and place.country != context.country:
                 raw += 0.1
                 reasons.append(f"country {place.country} mentioned")
-            if place.kind not in AREA_KINDS and place.lat is not None and near_any(place, context.points):
+            if (place.kind not in AREA_KINDS or place.kind == "district") and place.lat is not None \
+                    and near_any(place, context.points):
                 raw += 0.2
                 reasons.append("within 150 km of other places named")
             for cue in context.cue_kinds:

@@ -157,6 +157,8 @@ class Geoparser:
         base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
         first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
         bounds.seats, bounds.within = self._seats(text, matches, first)
+        if bounds.seats or bounds.within:   # "Red Oak, Iowa" is now unambiguous: let it set the context
+            first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
         self._surroundings(first, base)
         return found, matches, base, bounds
 
@@ -465,11 +467,11 @@ def _inside(entities: _Entities, start: int, end: int) -> _Span | None:
 
 
 def _first(ranked: list[Candidate], chosen: Any, why: str) -> list[Candidate]:
-    """The candidates ``chosen`` picks, raised to the top score (with ``why``), then the rest."""
+    """The candidates ``chosen`` picks, raised above the best score (with ``why``), then the rest."""
     picked = [c for c in ranked if chosen(c)]
     if not picked or not ranked:
         return ranked
-    top = ranked[0].score
+    top = round(min(1.0, ranked[0].score + 0.1), 3)
     raised = [Candidate(c.place, max(c.score, top), f"{c.reason}; {why}", c.matched) for c in picked]
     return raised + [c for c in ranked if not chosen(c)]
 
