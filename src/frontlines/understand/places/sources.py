@@ -53,19 +53,22 @@ def _latinish(name: str) -> bool:
     return all(ord(c) < 0x0250 or c in "\u02bb\u02bc\u2019\u1e0f\u1e25\u1e2b\u1e63\u1e6d\u1e93\u1e0d" for c in name)
 
 
-def read_provinces() -> list[dict[str, str]]:
-    with open(DATA / "provinces.csv", encoding="utf-8", newline="") as handle:
+def read_table(name: str) -> list[dict[str, str]]:
+    """The rows of one CSV table in ``data/places/``."""
+    with open(DATA / name, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def read_provinces() -> list[dict[str, str]]:
+    return read_table("provinces.csv")
 
 
 def read_curated() -> list[dict[str, str]]:
-    with open(DATA / "places.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_table("places.csv")
 
 
 def read_regions() -> list[dict[str, str]]:
-    with open(DATA / "regions.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_table("regions.csv")
 
 
 def read_not_places() -> tuple[list[str], list[str]]:
@@ -78,8 +81,7 @@ def read_not_places() -> tuple[list[str], list[str]]:
 
 def read_extra_names() -> list[dict[str, str]]:
     """Names (and demonyms) for places the registries name otherwise: "EU" for Europe, "European"."""
-    with open(DATA / "extra_names.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_table("extra_names.csv")
 
 
 def read_cues() -> dict:
