@@ -90,8 +90,7 @@ def read_cues() -> dict:
 
 
 def read_country_aliases() -> dict[str, list[str]]:
-    with open(DATA / "country_aliases.csv", encoding="utf-8", newline="") as handle:
-        return {row["iso"]: [a for a in row["aliases"].split("|") if a] for row in csv.DictReader(handle)}
+    return {row["iso"]: _split(row["aliases"]) for row in read_table("country_aliases.csv")}
 
 
 def geonames_entries() -> Iterator[Entry]:
@@ -317,8 +316,7 @@ def _slug(name: str) -> str:
 
 def read_admin1_abbreviations() -> list[tuple[str, list[str]]]:
     """(ISO 3166-2 code, abbreviations) of subdivisions news writes short: "Calif.", "N.J.", "NSW"."""
-    with open(DATA / "admin1_abbreviations.csv", encoding="utf-8", newline="") as handle:
-        return [(row["iso_code"], [a for a in row["abbreviations"].split("|") if a]) for row in csv.DictReader(handle)]
+    return [(row["iso_code"], _split(row["abbreviations"])) for row in read_table("admin1_abbreviations.csv")]
 
 
 def _middle(coords: list[tuple[float, float]], trim: float = 0.02) -> tuple[float | None, float | None]:
