@@ -120,3 +120,10 @@ def test_context_still_picks_the_small_namesake(world_parser):
     start = text.index("Washington")
     [washington] = world_parser.resolve_spans(text, [(start, start + len("Washington"))])
     assert washington.place.country == "GB", washington.reason
+
+
+def test_second_level_areas_answer_to_their_bare_names(gazetteer):
+    laguna = _top(gazetteer, "Laguna")          # GeoNames: "Province of Laguna"
+    assert laguna.country == "PH" and laguna.kind == "district" and laguna.name == "Province of Laguna"
+    assert _top(gazetteer, "Brescia").kind == "city"              # the province named after it stays second
+    assert _top(gazetteer, "London").id == "gn:2643743"           # "City of London" keeps its title

@@ -25,7 +25,7 @@ from frontlines.model import Place
 from frontlines.understand.places import sources
 from frontlines.understand.places.names import match_form, name_key, sound_key, variants
 
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 POINT_KINDS = {"city", "town", "village", "border_crossing", "airport", "base"}
 AREA_KINDS = {"country", "province", "district", "region", "sea", "river"}
 NEVER = -1  # automaton value marking a name that is never a place

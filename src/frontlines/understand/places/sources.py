@@ -306,7 +306,15 @@ def admin2_entries(cities: Iterable[dict], admin1_names: dict[str, str]) -> Iter
                       country=country, admin1=admin1 or None, admin2=admin2,
                       admin1_code=admin1_code.get((country, admin1)), lat=lat, lon=lon,
                       population=sum(sorted(people[(country, admin1, admin2)])[:-1]), source="geonames")
-        yield Entry(place, [admin2])
+        bare = _AREA_PREFIX.sub("", admin2)
+        yield Entry(place, [bare, admin2] if bare != admin2 else [admin2])
+
+
+# How GeoNames titles second-level areas the news names bare: "Province of Laguna" is "Laguna", "Provincia di
+# Brescia" "Brescia". Not "City of …" or "Borough of …": those are the city itself.
+_AREA_PREFIX = re.compile(r"^(?:(?:Province|District) of (?:the )?|(?:Provincia|Departamento|Partido|Municipio|"
+                          r"D[ée]partement|Canton|Province) (?:de la |del |de |di |du |des |d[’'])|"
+                          r"Politischer Bezirk |Rrethi i |Komuna e )")
 
 
 def _slug(name: str) -> str:
