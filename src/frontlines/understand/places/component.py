@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from frontlines.model import Article, Place
 from frontlines.understand.places.gazetteer import (
-    Candidate, Gazetteer, PlaceContext, cache_dir, data_fingerprint, default_gazetteer,
+    Candidate, Gazetteer, PlaceContext, cache_dir, data_fingerprint, default_gazetteer, write_cache_file,
 )
 from frontlines.understand.places.geoparser import Geoparser
 from frontlines.understand.places.sources import read_curated
@@ -47,18 +45,9 @@ def provincial_capitals(store: Any = None) -> list[Place]:
     ids = [row["id"] for row in read_curated() if row["is_capital"].strip().lower() == "true"]
     found = [place for place in (gazetteer.place(i) for i in ids) if place is not None]
     if store is None:
-        _write_quietly(path, json.dumps([asdict(place) for place in found]))
+        text = json.dumps([asdict(place) for place in found])
+        write_cache_file(path, lambda handle: handle.write(text.encode("utf-8")))
     return found
-
-
-def _write_quietly(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        pass   # a read-only cache dir: load the gazetteer next time
 
 
 class PlaceComponent:

@@ -16,7 +16,7 @@ import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, BinaryIO, Callable, Iterable
 
 import ahocorasick
 from rapidfuzz import fuzz, process
@@ -68,6 +68,20 @@ def cache_dir() -> Path:
     base = os.environ.get("FRONTLINES_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "frontlines")
     return Path(base)
+
+
+def write_cache_file(path: Path, write: Callable[[BinaryIO], Any]) -> bool:
+    """Write a file in the cache dir whole or not at all (other processes may be reading it); False when the
+    dir is read-only: the caller rebuilds next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            write(handle)
+        tmp.replace(path)
+        return True
+    except OSError:
+        return False
 
 
 def data_fingerprint() -> str:
@@ -454,20 +468,11 @@ class Gazetteer:
             finally:
                 gc.enable()
         gaz = cls.build()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
-            for old in path.parent.glob("gazetteer-*.pickle"):
-                if old != path:
-                    old.unlink(missing_ok=True)  # a stale build (older data or code)
-            for old in path.parent.glob("capitals-*.json"):
-                if old.stem != f"capitals-{data_fingerprint()}":
-                    old.unlink(missing_ok=True)
-        except OSError:
-            pass  # a read-only home: rebuild next time
+        if write_cache_file(path, lambda handle: pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)):
+            fingerprint = path.stem.split("-", 1)[1]
+            for old in [*path.parent.glob("gazetteer-*.pickle"), *path.parent.glob("capitals-*.json")]:
+                if not old.stem.endswith(fingerprint):
+                    old.unlink(missing_ok=True)  # built from older data or code
         return gaz
 
     def place(self, place_id: str) -> Place | None:
