@@ -102,3 +102,55 @@ def test_geocode_handles_empty_and_hostile_names():
     assert geocode("") == []
     assert geocode("   ") == []
     assert geocode("\x00\x01<script>alert(1)</script>" * 1000, country="AF") == []
+
+
+def test_arabic_article_is_optional_in_arabic_speaking_countries(gazetteer):
+    from frontlines.understand.places.names import without_article
+
+    assert without_article("Al Qāmishlī") == "Qāmishlī" and without_article("Ad Dīwānīyah") == "Dīwānīyah"
+    assert without_article("Al ‘Amārah") == "Amārah" and without_article("Al-Tabqa") == "Tabqa"
+    assert without_article("Alba") is None and without_article("Al Ain") is None   # too short a rest
+    assert gazetteer.candidates("Qamishli")[0].place.country == "SY"
+    assert gazetteer.candidates("Diwaniyah")[0].place.country == "IQ"
+    # only there: Spanish "El" is not an article to drop ("El Paso" is not "Paso", Texas)
+    assert not any(c.place.country == "US" for c in gazetteer.candidates("Paso"))
+
+
+def test_airports_answer_to_the_word_that_tells_them_apart(gazetteer):
+    from frontlines.understand.places.geoparser import Geoparser
+    from frontlines.understand.places.sources import _airport_short_name
+
+    assert _airport_short_name("London Heathrow Airport", "London") == "Heathrow"
+    assert _airport_short_name("Mitiga Airport", "Tripoli") == "Mitiga"
+    assert _airport_short_name("John F Kennedy International Airport", "New York") is None   # a person's name
+    assert _airport_short_name("Kabul International Airport", "Kabul") is None
+    assert _airport_short_name("Memorial Field Airport", "Hot Springs") is None
+    from frontlines.understand.language import load_model
+
+    parser = Geoparser(gazetteer, country_focus=None)
+    text = "British officers searched a plane at Heathrow airport. Jets hit Mitiga airport in Tripoli."
+    places = {m.text: m.place.id for m in parser.parse_text(text, doc=load_model()(text)) if m.place}
+    assert places["Heathrow"] == "iata:LHR" and places["Mitiga airport"] == "iata:MJI"   # not Heathrow, Florida
+    heathrow = gazetteer.places[gazetteer.index["iata:LHR"]]
+    assert heathrow.admin1 == "England" and heathrow.kind == "airport"   # from the nearest GeoNames town
+    # a word that already names a town of the airport's country stays the town's own
+    assert gazetteer.candidates("Surat")[0].place.kind == "city"
+    af = Geoparser(gazetteer, country_focus="AF").parse_text("Crowds gathered at Kabul airport.")
+    assert [m.place.id for m in af if m.place] == ["af:kabul-airport"]   # the curated entry, not airportsdata
+
+
+def test_a_cue_before_a_full_stop_still_counts(gazetteer):
+    from frontlines.understand.places.geoparser import Geoparser
+
+    found = Geoparser(gazetteer, country_focus="AF").parse_text("The fighting spread to Kandahar province.")
+    assert [m.place.id for m in found if m.place] == ["af:prov:kandahar"]
+
+
+def test_a_kind_word_supports_only_a_name_of_its_own(gazetteer):
+    from frontlines.understand.language import load_model
+    from frontlines.understand.places.geoparser import Geoparser
+
+    text = "The river port lies in Imam Sahib district of Kunduz province."
+    found = Geoparser(gazetteer, country_focus="AF").parse_text(text, doc=load_model()(text))
+    # GeoNames lists "The river" among New Brunswick's names; "port" after it does not make it a place here
+    assert [m.text for m in found if m.place] == ["Imam Sahib", "Kunduz"]

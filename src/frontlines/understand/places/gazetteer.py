@@ -25,7 +25,7 @@ from frontlines.model import Place
 from frontlines.understand.places import sources
 from frontlines.understand.places.names import match_form, name_key, sound_key, variants
 
-FORMAT_VERSION = 12
+FORMAT_VERSION = 18
 POINT_KINDS = {"city", "town", "village", "border_crossing", "airport", "base"}
 AREA_KINDS = {"country", "province", "district", "region", "sea", "river"}
 NEVER = -1  # automaton value marking a name that is never a place
@@ -51,6 +51,7 @@ class PlaceContext:
     countries: set[str] = field(default_factory=set)
     points: list[tuple[float, float]] = field(default_factory=list)
     focus_weight: float = 0.3    # less when the focus was only inferred from the text
+    home: str | None = None      # the province or state the article's dateline names ("CAMP MURRAY, Wash. -")
 
 
 @dataclass
@@ -108,6 +109,7 @@ class Gazetteer:
         self.demonyms: dict[str, list[int]] = {}
         self.exact_case: dict[str, set[str]] = {}     # short all-caps aliases ("US", "KAF") match only as written
         self.never: set[str] = set()
+        self.listed: set[str] = set()   # names extra_names.csv gives a place, even a group's ("European Union")
         self.common: set[str] = set()
         self.blocks: dict[str, tuple[list[str], list[list[int]]]] = {}
         self.automaton: Any = None
@@ -154,6 +156,11 @@ class Gazetteer:
             gaz._add(entry.place, entry.names, curated=entry.place.source == "curated")
             for demonym in entry.demonyms:
                 gaz.demonyms.setdefault(name_key(demonym), []).append(gaz.index[entry.place.id])
+        airports = list(sources.airport_entries())
+        sources.give_admin1(airports, geonames.values())
+        for entry in airports:   # after the towns: "Surat" stays the city's own name
+            gaz._add(entry.place, [n for n in entry.names if n == entry.place.name
+                                   or not gaz._names_place_in(n, entry.place.country)])
         for row in sources.read_extra_names():
             i = gaz.index.get(row["place_id"])
             if i is None:
@@ -162,6 +169,8 @@ class Gazetteer:
                 gaz.demonyms.setdefault(name_key(row["name"]), []).append(i)
             else:
                 gaz.keys.setdefault(name_key(row["name"]), []).append(i)
+                gaz.listed.add(name_key(row["name"]))
+                gaz._keep_case(row["name"])
         gaz._add_abbreviations()
         gaz._mark_capitals()
         never, common = sources.read_not_places()
@@ -181,8 +190,7 @@ class Gazetteer:
         primary: set[str] = set()
         keys: set[str] = set()
         for n, name in enumerate(names):
-            if name.replace(".", "").isupper() and len(name.replace(".", "")) <= 4:
-                self.exact_case.setdefault(name_key(name), set()).add(name.rstrip("."))
+            self._keep_case(name)
             found = variants(name) if curated else {name_key(name)}
             keys |= found
             if curated or place.kind == "country" or n == 0:
@@ -191,6 +199,15 @@ class Gazetteer:
         for key in keys:
             self.keys.setdefault(key, []).append(i if key in primary else ~i)
         return keys
+
+    def _names_place_in(self, name: str, country: str) -> bool:
+        """Does ``name`` already name a place of ``country``?"""
+        return any(self.places[i].country == country for i, _ in self.lookup(name))
+
+    def _keep_case(self, name: str) -> None:
+        """A short all-caps name ("US", "KAF", "EU") matches only as written."""
+        if name.replace(".", "").isupper() and len(name.replace(".", "")) <= 4:
+            self.exact_case.setdefault(name_key(name), set()).add(name.rstrip("."))
 
     def _mark_capitals(self) -> None:
         """The seat of each national government (GeoNames' country table names it): the largest town of that
@@ -327,6 +344,12 @@ class Gazetteer:
             return False   # "WA" is an abbreviation, not the town of Wa: short capitals match only as listed
         return True
 
+    def written_as_name(self, written: str) -> bool:
+        """Can ``written`` name a place as written? Not "WA" (the town of Wa) nor "OAS": short capitals
+        only as listed abbreviations; a name listed with its case only in that case."""
+        written = written.strip()
+        return bool(written) and self._acceptable(written, 0, len(written), name_key(written))
+
     # -- lookup and ranking -------------------------------------------------------------------------------
     def lookup(self, name: str) -> list[tuple[int, float]]:
         """(place index, quality) of every place with this exact name: 1.0 its own name, 0.9 an alternate."""
@@ -389,6 +412,9 @@ class Gazetteer:
             if i in self.national_capitals and quality == 1.0:
                 raw += 0.1
                 reasons.append("national capital")
+            if quality == 1.0 and place.name == matched and _inner_capitals(matched):
+                raw += 0.1
+                reasons.append("spelled with its own capitals")   # "LaFayette" is Georgia's, not Louisiana's
             smaller = _smaller(place, largest)
             if smaller:
                 raw -= smaller
@@ -404,13 +430,17 @@ class Gazetteer:
             elif place.country in context.countries and place.country != context.country:
                 raw += 0.1
                 reasons.append(f"country {place.country} mentioned")
+            if place.id == context.home:
+                raw += 0.3
+                reasons.append("the state or province of the dateline")
             if (place.kind not in AREA_KINDS or place.kind == "district") and place.lat is not None \
                     and near_any(place, context.points):
                 raw += 0.2
                 reasons.append("within 150 km of other places named")
             for cue in context.cue_kinds:
-                if place.kind in _CUE_KINDS.get(cue, {cue}):
-                    raw += 0.45
+                weight = _CUE_KINDS.get(cue, {cue: _CUE}).get(place.kind)
+                if weight:
+                    raw += weight
                     reasons.append(f"'{cue}' cue")
             score = round(quality * min(1.0, raw / 1.3), 3)
             label = "exact name" if quality == 1.0 else "alternate name" if how == "name" else f"{how} match {quality:.2f}"
@@ -481,8 +511,19 @@ class Gazetteer:
 
 
 CUES = sources.read_cues()
-_CUE_KINDS = {"city": {"city", "town"}, "district": {"district", "town"}, "province": {"province"},
-              "border_crossing": {"border_crossing"}, "base": {"base", "airport"}, "country": {"country"}}
+
+
+def _inner_capitals(name: str) -> bool:
+    """Capitals inside a word ("LaFayette", "McAllen", "DeKalb"), in a name not written all in capitals."""
+    return not name.isupper() and any(c.isupper() for word in name.split() for c in word[1:])
+
+
+# what each cue adds to a reading of each kind: "Heathrow airport" is the airport, "Kabul airport" Kabul's
+_CUE = 0.45
+_CUE_KINDS = {"city": {"city": _CUE, "town": _CUE}, "district": {"district": _CUE, "town": _CUE},
+              "airport": {"airport": _CUE, "city": 0.3, "town": 0.3}, "province": {"province": _CUE},
+              "border_crossing": {"border_crossing": _CUE}, "base": {"base": _CUE, "airport": _CUE},
+              "country": {"country": _CUE}}
 
 
 def _smaller(place: Place, largest: int) -> float:
@@ -507,6 +548,8 @@ def _prior(place: Place) -> tuple[float, list[str]]:
         return prior, reasons
     if place.kind == "region":
         return 0.5, ["region"]
+    if place.source == "airportsdata":   # scheduled flights: as known as a town of some 20,000
+        return 0.35, ["airport with an IATA code"]
     if place.kind == "province":  # a populous state outranks its namesake towns, not a city of millions
         size = min(1.0, math.log10(place.population + 1) / 6.5)
         return max(0.45, min(0.5, 0.1 + 0.45 * size)), [f"first-level subdivision, population {place.population:,}"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,35 +99,62 @@ class Geoparser:
         out = []
         for start, end in spans:
             name = text[start:end]
-            if name_key(name) in self.gazetteer.never:   # a group or organisation: no place to guess
+            key = name_key(name)
+            places = self.gazetteer.lookup(name) if self.gazetteer.written_as_name(name) else []
+            places += [(i, 1.0) for i in self.gazetteer.demonyms.get(key, []) if self.demonyms]
+            if key in self.gazetteer.never and key not in self.gazetteer.listed:   # a person or group: no place
                 out.append(PlaceMention(start=start, end=end, sentence=0, text=name, reason="never a place"))
                 continue
-            places = self.gazetteer.lookup(name)
-            places += [(i, 1.0) for i in self.gazetteer.demonyms.get(name_key(name), []) if self.demonyms]
             ranked = self._resolve(text, start, end, places, base, bounds) if places else []
             if ranked:
                 out.append(self._mention(text, start, end, ranked, None, min_score=0.0))
                 continue
             guess = self._resolve_unknown(text, _Span(start, end, "GPE"), base, bounds, None)
             if guess is None or guess.place is None:
-                guess = self._named_inside(text, start, end, base, bounds, None) or guess
-            if (guess is None or guess.place is None) and main is not None:
-                guess = PlaceMention(start=start, end=end, sentence=0, text=name, place=main, score=0.1,
-                                     reason=f"not in the gazetteer: taken as part of {main.name}, "
-                                            "the locality the article names most", geo_precision=2)
+                guess = _finer(self._named_inside(text, start, end, base, bounds, None),
+                               self._placed_in(text, start, end, base, bounds, None)) \
+                    or self._named_inside(text, start, end, base, bounds, None, demonyms=True) \
+                    or _part_of(text, start, end, main) or guess
             out.append(guess or PlaceMention(start=start, end=end, sentence=0, text=name,
                                              reason="not in the gazetteer"))
         return out
 
+    def _placed_in(self, text: str, start: int, end: int, base: PlaceContext, bounds: "_Bounds",
+                   sentence_starts: list[int] | None) -> PlaceMention | None:
+        """A venue the gazetteer lacks that the text places: "Palais des Nations in Geneva", "Celebrity Cake
+        Studio in Tacoma", "Oulton Park, Cheshire", "Derry's Altnagelvin Hospital": that place, as part of it
+        (geo_precision 2)."""
+        after = _PLACED_AFTER.match(text, end)
+        owner = _OWNER_BEFORE.search(text, max(0, start - 4), start)
+        match = bounds.named_at.get(after.end()) if after else None
+        if match is not None and after.group().startswith(",") and not _CLOSES.match(text, match.end):
+            match = None   # "Oulton Park, Cheshire." places it; "Beyond Madinaty, Liverpool have" does not
+        if match is None and owner is not None:
+            match = bounds.named_until.get(owner.start())
+        if match is None or _WORD_AFTER.match(text[match.end:match.end + 30]):
+            return None   # "in Washington Township" is not in Washington
+        ranked = self._resolve(text, match.start, match.end, match.places, base, bounds)
+        if not ranked:
+            return None
+        place = ranked[0].place
+        where = "the place the text puts it in" if match.start >= end else "the place that owns it"
+        return PlaceMention(start=start, end=end, sentence=_sentence(sentence_starts, start), text=text[start:end],
+                            place=place, score=round(ranked[0].score * 0.8, 3),
+                            reason=f"not in the gazetteer: part of {place.name}, {where}", geo_precision=2)
+
     def _named_inside(self, text: str, start: int, end: int, base: PlaceContext, bounds: "_Bounds",
-                      sentence_starts: list[int] | None) -> PlaceMention | None:
+                      sentence_starts: list[int] | None, demonyms: bool = False) -> PlaceMention | None:
         """A facility or area named after a known place ("Colorado State University", "Kabul airport"):
         that place, as "part of" it (geo_precision 2). Only countries, regions, provinces, curated places and
         cities of 100,000 or more count, so "Ismail Khan Stadium" finds no village called Khan and
-        "Colorado State University" no town called University."""
+        "Colorado State University" no town called University. With ``demonyms`` (a span an analyst chose as a
+        place) a demonym counts too: "the Mexican Senate" is in Mexico."""
         best: tuple[int, Candidate] | None = None
         for match in self.gazetteer.find(text[start:end]):
-            if not match.places or match.demonym or match.key in self.gazetteer.common:
+            national = demonyms and (match.demonym or any(self.gazetteer.places[i].kind == "country"
+                                                          for i, _ in match.places))
+            if not match.places or match.demonym and not demonyms \
+                    or match.key in self.gazetteer.common and not national:   # "British", "US" are common words
                 continue
             ranked = self._resolve(text, start + match.start, start + match.end, match.places, base, bounds)
             top = ranked[0] if ranked else None
@@ -153,6 +180,8 @@ class Geoparser:
                 (matches if self._supported(text, m, entities) else doubtful).append(m)
         matches = sorted(matches + self._neighbours(text, doubtful, matches, entities), key=lambda m: m.start)
         bounds = _Bounds(matches)
+        named = [m for m in found if m.places and not m.demonym]   # "in Montpellier" even inside an ORG entity
+        bounds.named_at, bounds.named_until = {m.start: m for m in named}, {m.end: m for m in named}
         focus = self.country_focus or self._infer_focus(text, matches, bounds)
         base = PlaceContext(country=focus, focus_weight=0.3 if self.country_focus else 0.15)
         first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
@@ -160,6 +189,7 @@ class Geoparser:
         if bounds.seats or bounds.within:   # "Red Oak, Iowa" is now unambiguous: let it set the context
             first = [self._resolve(text, m.start, m.end, m.places, base, bounds) for m in matches]
         self._surroundings(first, base)
+        base.home = _dateline_area(text, matches, first)
         return found, matches, base, bounds
 
     def _seats(self, text: str, matches: list[Match],
@@ -195,6 +225,9 @@ class Geoparser:
         longer = inside is not None and not _names_only(text, inside, match)
         if any(p.kind == "country" or p.source == "curated" and p.country == "AF" for p in places):
             return True
+        if self._ends_with_kind(match.key) \
+                or any(quality == 1.0 for _, quality in match.places) and self._kind_follows(text, match.end):
+            return True   # "Mitiga airport", "Nangarhar province": the cue says it is a place
         if not longer and any(p.kind in REGION_KINDS for p in places):
             return True   # but not inside a longer name: "Atlantic Avenue", "Kanye West", "Middle East Eye"
         if inside is not None and inside.start == match.start and inside.label != "PERSON" \
@@ -209,6 +242,20 @@ class Geoparser:
         if label is None:
             return max(p.population for p in places) >= (100_000 if entities else 15_000)
         return False
+
+    def _kind_follows(self, text: str, end: int) -> bool:
+        """Is the name followed by a lower-case word saying which kind of place it is ("Mitiga airport"; not
+        "North State Street", not "city": "Johnson City")?"""
+        after = text[end:end + _WINDOW]
+        if not after[:1].isspace() or after.lstrip()[:1].isupper():
+            return False
+        grams = _leading_grams(f" {name_key(after)} ", 1)
+        return any(w in grams for kind, w in self._after if kind in _SUPPORTING_CUES)
+
+    def _ends_with_kind(self, key: str) -> bool:
+        """Does the name itself end with such a word ("Mitiga Airport")?"""
+        words = tuple(key.split())
+        return any(len(w) < len(words) and words[-len(w):] == w for kind, w in self._after if kind in _SUPPORTING_CUES)
 
     def _neighbours(self, text: str, doubtful: list[Match], accepted: list[Match],
                     entities: _Entities) -> list[Match]:
@@ -272,7 +319,8 @@ class Geoparser:
     def _resolve(self, text: str, start: int, end: int, found: list[tuple[int, float]], base: PlaceContext,
                  bounds: "_Bounds", how: str = "name") -> list[Candidate]:
         context = PlaceContext(country=base.country, admin1=base.admin1, admin1_codes=base.admin1_codes,
-                               countries=base.countries, points=base.points, focus_weight=base.focus_weight)
+                               countries=base.countries, points=base.points, focus_weight=base.focus_weight,
+                               home=base.home)
         lo = max(bounds.end_before(start), start - _WINDOW, 0)
         hi = min(bounds.start_after(end, len(text)), end + _WINDOW)
         before, after = f" {name_key(text[lo:start])} ", f" {name_key(text[end:hi])} "
@@ -330,7 +378,8 @@ class Geoparser:
             if best_ratio < cutoff or not (span.label or cued or known):
                 ranked = []  # a lone capitalised word ("Close") needs NER, a cue or a curated place
         if not ranked:
-            inside = self._named_inside(text, span.start, span.end, base, bounds, sentence_starts) \
+            inside = _finer(self._named_inside(text, span.start, span.end, base, bounds, sentence_starts),
+                            self._placed_in(text, span.start, span.end, base, bounds, sentence_starts)) \
                 if span.label in PLACE_LABELS else None
             if inside is not None:
                 return inside
@@ -365,6 +414,8 @@ class _Bounds:
         self.starts = [s for s, _ in spans]
         self.ends = [e for _, e in spans]
         self.sorted_ends = sorted(self.ends)
+        self.named_at: dict[int, Match] = {}      # every gazetteer name, supported or not, by start and by end
+        self.named_until: dict[int, Match] = {}
         self.memo: dict[tuple, Any] = {}
         self.seats: set[int] = set()   # starts of names read as the province of the town just before
         self.within: dict[int, set[str]] = {}   # start of a town -> names of the area written after it
@@ -382,23 +433,66 @@ class _Bounds:
         return i > 0 and max(self.ends[max(0, i - 8):i]) > start
 
 
+def _dateline_area(text: str, matches: list[Match], first: list[list[Candidate]]) -> str | None:
+    """The province or state a dateline names: "CAMP MURRAY, Wash. - Lt. Col. ..." is an article from
+    Washington state, so its bare "Washington" is the state."""
+    for match, ranked in zip(matches, first):
+        if match.start > _DATELINE_SPAN:
+            break
+        line = text[:match.start].rsplit("\n", 1)[-1]
+        if ranked and ranked[0].place.kind == "province" and _DATELINE_PLACE.fullmatch(line) \
+                and _DATELINE_END.match(text, match.end):
+            return ranked[0].place.id
+    return None
+
+
+def _finer(named: PlaceMention | None, placed: PlaceMention | None) -> PlaceMention | None:
+    """Of a place a venue is named after and the place the text puts it in, the finer: "University of
+    California, Los Angeles" is in Los Angeles; the "Tijuana River in Baja California" stays the Tijuana's."""
+    if named is None or placed is None:
+        return named or placed
+    return placed if _GRAIN[placed.place.kind] < _GRAIN[named.place.kind] else named
+
+
+def _part_of(text: str, start: int, end: int, main: Place | None) -> PlaceMention | None:
+    """The span as part of the article's main locality, if it has one."""
+    if main is None:
+        return None
+    return PlaceMention(start=start, end=end, sentence=0, text=text[start:end], place=main, score=0.1,
+                        reason=f"not in the gazetteer: taken as part of {main.name}, the locality the article "
+                               "names most", geo_precision=2)
+
+
 def _main_locality(resolved: list[list[Candidate]], context: PlaceContext) -> Any:
     """The town, city or district an article names most, preferring those of its country, then those in a
-    province or state it names ("Va."), first named on a tie: where a street, building or venue it names
-    but the gazetteer lacks most likely is. None when it names none."""
+    province or state it names ("Va."), a town before a district and then the surest reading on a tie (Santa
+    Barbara, not the Newcomerstown that a restaurant called "Newcomers" matched): where a street, building or
+    venue it names but the gazetteer lacks most likely is. None when it names none."""
     counts: Counter[str] = Counter()
-    first: dict[str, Any] = {}
+    best: dict[str, Candidate] = {}
     for ranked in resolved:
         if ranked and ranked[0].place.kind in LOCALITY_KINDS:
-            place = ranked[0].place
-            counts[place.id] += 1
-            first.setdefault(place.id, place)
+            top = ranked[0]
+            counts[top.place.id] += 1
+            if top.place.id not in best or top.score > best[top.place.id].score:
+                best[top.place.id] = top
     if not counts:
         return None
-    return max(first.values(), key=lambda place: (place.country == context.country,
-                                                  place.admin1 in context.admin1, counts[place.id]))
+    return max(best.values(), key=lambda c: (c.place.country == context.country, c.place.admin1 in context.admin1,
+                                             counts[c.place.id], c.place.kind != "district", c.score)).place
 
 
+# "<venue> in|at|near|outside <place>", "<venue>, <place>"; "<place>'s <venue>"
+_PLACED_AFTER = re.compile(r",[ \t]+|[ \t]+(?:in|at|near|outside)[ \t]+(?:the[ \t]+)?")
+_SUPPORTING_CUES = {"airport", "province", "district", "base"}   # not "port": "The river port"
+_DATELINE_SPAN = 80
+_DATELINE_PLACE = re.compile(r"[ \t]*[A-Z][A-Za-z.'\u2019 -]{1,40}, ")     # "CAMP MURRAY, " "Tacoma, "
+_DATELINE_END = re.compile(r"[ \t]*(?:[-\u2013\u2014]|\()")               # " -", " \u2014", " (AP)"
+_CLAUSE_END = re.compile(r"[.;:!?)]")
+_CLOSES = re.compile(r"[ \t]*(?:[.,;:)\n\u2013\u2014-]|$)")   # a dateline "CAMP MURRAY, Wash. -" too
+_OWNER_BEFORE = re.compile(r"['\u2019]s[ \t]+$")
+# how fine a place of each kind is: a town is finer than its district, a district than its province
+_GRAIN = defaultdict(lambda: 1, {"district": 2, "province": 3, "region": 4, "sea": 4, "river": 4, "country": 5})
 _WORD_BEFORE = re.compile(r"([A-Z][\w'\u2019-]*)[ \t]+$")
 _WORD_AFTER = re.compile(r"^[ \t]+([A-Z][\w'\u2019-]*)")
 
@@ -430,7 +524,8 @@ def _phrase(words: str) -> str:
 
 def _leading_grams(after: str, limit: int) -> set[tuple[str, ...]]:
     """Word n-grams (n <= 3) starting in the first ``limit`` words after a name ("Ghazni, a key province")."""
-    words = after.replace(",", " ").split()[:limit + 2]
+    clause = _CLAUSE_END.split(after, maxsplit=1)[0]   # "Heathrow airport." has its cue; "Kabul. Airport" none
+    words = clause.replace(",", " ").split()[:limit + 2]
     return {tuple(words[i:i + n]) for i in range(min(limit, len(words))) for n in (1, 2, 3) if i + n <= len(words)}
 
 

@@ -15,6 +15,9 @@ _SPACE = re.compile(r"\s+")
 _LETTERS = re.compile(r"[^a-z]")
 _SOUND = str.maketrans({"q": "k", "e": "i", "o": "u", "w": "v", "y": "i", "c": "k", "z": "s"})
 _DOUBLE = re.compile(r"(.)\1+")
+# the Arabic article as GeoNames writes it ("Al Qāmishlī", "Ad Dīwānīyah", "Ash Shaykh Maskīn")
+_ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|ad|adh|an|az|at|ath)"
+                             r"(?:[ -]|(?=['\u2018\u2019\u02bf\u02bc]))['\u2018\u2019\u02bf\u02bc]?(?=\w{4})", re.I)
 
 
 def _fold_char(char: str) -> str:
@@ -66,3 +69,14 @@ def variants(name: str) -> set[str]:
                 swapped = f" {key} ".replace(connector, other).strip()
                 out |= {swapped, swapped.replace(" ", "")}
     return {v for v in out if len(v) >= 3}
+
+
+def without_article(name: str) -> str | None:
+    """The name without a leading Arabic article ("Al Qāmishlī" -> "Qāmishlī"): news writes "Qamishli",
+    "Hasakah", "Bukamal". None when the name has none. Apply it only to places of Arabic-speaking countries
+    ("El Paso" is not "Paso")."""
+    found = _ARABIC_ARTICLE.match(name)
+    if not found:
+        return None
+    rest = name[found.end():]
+    return rest[:1].upper() + rest[1:]

