@@ -57,6 +57,6 @@ def test_model_meta_is_checked():
 
 
 def test_glued_sentences_are_split_but_abbreviations_are_not():
-    text = "The government has vowed to defend it.The Taliban also occupied the city. The U.S.-led force left."
+    text = "The army promised to hold the town.The Taliban took it anyway. The U.S.-led force left."
     assert [s.text for s in split_sentences(text)] == [
-        "The government has vowed to defend it.", "The Taliban also occupied the city.", "The U.S.-led force left."]
+        "The army promised to hold the town.", "The Taliban took it anyway.", "The U.S.-led force left."]

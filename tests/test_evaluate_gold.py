@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from frontlines.evaluate import GoldError, load_gold
+from frontlines.evaluate.gold import Quote, quote_hash, resolve_quotes, shown
+from frontlines.ingest.decoding import clean_text
 from frontlines.understand.text import fold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,9 +52,12 @@ def examples_gold():
     return load_gold(GOLD / "examples.jsonl")
 
 
-@pytest.fixture(scope="module")
-def seeds_gold():
-    return load_gold(GOLD / "seeds.jsonl")
+@pytest.fixture()
+def seeds_gold(seed_articles):
+    """The seed gold with its by-reference quotes read from the seed texts in ../shared, as stored."""
+    gold = load_gold(GOLD / "seeds.jsonl")
+    resolve_quotes(gold, {a.id: clean_text(a.text) for a in seed_articles.values()})
+    return gold
 
 
 def example_texts() -> dict[str, str]:
@@ -92,7 +97,50 @@ def test_every_gold_substring_is_in_its_seed_article(seeds_gold, seed_articles):
     for record in seeds_gold:
         text = fold(by_id[record.article_id].text)
         for item in record.events + record.claims + record.non_events:
-            assert fold(item.sentence) in text, (record.article_id, item.sentence)
+            assert fold(item.sentence) in text, (record.article_id, shown(item.sentence))
+
+
+def test_seed_gold_quotes_the_seeds_only_by_reference():
+    """The seed texts are third-party: their gold points into them and copies none of their words."""
+    raw = (GOLD / "seeds.jsonl").read_text(encoding="utf-8")
+    for line in raw.splitlines():
+        record = json.loads(line)
+        for item in record["events"] + record["claims"] + record["non_events"]:
+            assert set(item["sentence"]) == {"at", "sha1"}, item["sentence"]
+    for record in load_gold(GOLD / "seeds.jsonl"):
+        assert record.quoted
+
+
+def test_a_quote_by_reference_matches_only_once_resolved_and_only_the_text_it_hashed():
+    from frontlines.evaluate.score import contains_sentence
+
+    text = "Fighting resumed. The Taliban seized the district centre on Monday, officials said."
+    start, end = text.index("The Taliban"), text.index(" on Monday")
+    record = {"article_id": "a1", "events": [], "claims": [],
+              "non_events": [{"sentence": {"at": [start, end], "sha1": quote_hash(text[start:end])},
+                              "reason": "statement"}]}
+    from frontlines.evaluate import parse_record
+    gold = [parse_record(record)]
+    quote = gold[0].non_events[0].sentence
+    assert isinstance(quote, Quote) and shown(quote) == f"[a1 {start}-{end}]"
+    assert not contains_sentence([text], quote)          # unresolved: matches no evidence
+    resolve_quotes(gold, {"a1": text})
+    resolved = gold[0].non_events[0].sentence
+    assert resolved == "The Taliban seized the district centre" and contains_sentence([text], resolved)
+    assert shown(resolved) == f"[a1 {start}-{end}]"      # reports still show the reference
+    import copy
+    assert copy.deepcopy(resolved).ref == resolved.ref and str(copy.deepcopy(resolved)) == str(resolved)
+    with pytest.raises(GoldError, match="has the article changed"):
+        resolve_quotes([parse_record(record)], {"a1": text.replace("seized", "took  ")})
+
+
+@pytest.mark.parametrize("sentence", [{"at": [5, 2], "sha1": "0" * 12}, {"at": [0, 4]}, {"at": ["0", 4], "sha1": "0" * 12},
+                                      {"at": [0, 4], "sha1": "short"}])
+def test_a_malformed_quote_is_refused(sentence):
+    from frontlines.evaluate import parse_record
+
+    with pytest.raises(GoldError, match="'sentence' must be"):
+        parse_record({"article_id": "a1", "non_events": [{"sentence": sentence, "reason": "plan"}]})
 
 
 @pytest.mark.parametrize("name", ["seeds.jsonl", "examples.jsonl"])

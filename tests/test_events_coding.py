@@ -59,7 +59,7 @@ def annotate(text: str, places: dict[str, Place] | None = None, dates: list[tupl
 
 
 def test_capture_reaches_the_named_town_but_not_the_besieged_city(coder):
-    text = "The Taliban captured Sher Khan Bandar on the 22nd, and even surrounded the nearby capital city of Kunduz."
+    text = "The Taliban captured Sher Khan Bandar on the 22nd, then surrounded Kunduz, the provincial capital."
     article = annotate(text, {"Sher Khan Bandar": SHER_KHAN, "Kunduz": KUNDUZ},
                        dates=[("on the 22nd", date(2021, 6, 22), date(2021, 6, 22), 1)], published=date(2021, 6, 23))
     [mention] = coder.code(article)
@@ -72,9 +72,9 @@ def test_capture_reaches_the_named_town_but_not_the_besieged_city(coder):
 
 
 def test_aggregate_stays_a_claim_and_a_later_named_capital_shares_its_date(coder):
-    text = ("The Taliban occupied five provincial capitals over the weekend, four of them in the north.\n\n"
+    text = ("The Taliban occupied five provincial capitals over the weekend, most of them northern.\n\n"
             "Analysts were surprised.\n\n"
-            "The northern capitals captured in recent days include Kunduz, one of the largest cities.")
+            "Provincial capitals captured in the north so far include Kunduz, a large city.")
     weekend = (date(2021, 8, 7), date(2021, 8, 8))
     article = annotate(text, {"Kunduz": KUNDUZ}, dates=[("over the weekend", *weekend, 2)])
     [mention] = coder.code(article)
@@ -84,20 +84,20 @@ def test_aggregate_stays_a_claim_and_a_later_named_capital_shares_its_date(coder
 
 
 def test_list_of_places_after_one_trigger_gives_one_event_each_and_stops_at_only(coder):
-    text = "After the recent occupation of Kandahar, Herat and Kunduz, only Mazar remained."
+    text = "Since the occupation of Herat, Kandahar and Kunduz, only Mazar has held out."
     mazar = Place("t:mazar", "Mazar", "city", "AF", admin1="Balkh", is_capital=True)
     kandahar = Place("t:kandahar", "Kandahar", "city", "AF", admin1="Kandahar", is_capital=True)
     article = annotate(text, {"Kandahar": kandahar, "Herat": HERAT, "Kunduz": KUNDUZ, "Mazar": mazar})
     article.actors = [ActorMention(0, 0, 0, "", "taliban", via="context")]   # the article is about the Taliban
     places = [m.place.name for m in coder.code(article)]
-    assert places == ["Kandahar", "Herat", "Kunduz"]
+    assert places == ["Herat", "Kandahar", "Kunduz"]
 
 
 @pytest.mark.parametrize("text", [
     "The Taliban are trying to capture Kunduz from government forces.",
     "The Taliban besieged Kunduz.",
     "The Taliban are approaching Kunduz.",
-    "The Taliban have taken two districts in Ghazni.",
+    "The Taliban have taken three more districts of Ghazni.",
     "The Taliban occupied most of rural Afghanistan.",
 ])
 def test_attempts_sieges_and_areas_are_not_captures(coder, text):
@@ -112,7 +112,7 @@ def test_only_asserted_sentences_yield_events(coder, modality):
 
 
 def test_a_dated_past_capture_is_history_not_news(coder):
-    text = "The Taliban also briefly occupied Kunduz in 2015."
+    text = "The Taliban had briefly occupied Kunduz in 2015."
     article = annotate(text, {"Kunduz": KUNDUZ}, dates=[("2015", date(2015, 1, 1), date(2015, 12, 31), 3)])
     assert coder.code(article) == []
 
@@ -149,7 +149,7 @@ def test_a_militia_named_as_the_towns_owner_is_assoc_actor_2(coder):
 
 
 def test_air_strikes_are_coded_for_forces_that_fly_and_helped_parties_are_not_the_target(coder):
-    article = annotate("The United States has been conducting air strikes in Kunduz to support the Afghan forces.",
+    article = annotate("Overnight the United States flew air strikes over Kunduz to help the Afghan forces.",
                        {"Kunduz": KUNDUZ})
     [mention] = coder.code(article)
     assert mention.sub_event_type == "Air/drone strike" and mention.event_type == "Explosions/Remote violence"
@@ -158,7 +158,7 @@ def test_air_strikes_are_coded_for_forces_that_fly_and_helped_parties_are_not_th
 
 
 def test_fighting_in_the_city_takes_the_one_place_of_the_sentence_before(coder):
-    text = "Taliban fighters entered parts of Herat.\nThe fighting in the city was the worst in years."
+    text = "Taliban fighters entered parts of Herat.\nStreet fighting in the city went on through the night."
     mentions = coder.code(annotate(text, {"Herat": HERAT}))
     assert [(m.sub_event_type, m.place.name) for m in mentions] == [("Armed clash", "Herat")]
     assert [e.sentence for e in mentions[0].evidence] == [0, 1]
@@ -225,9 +225,9 @@ def test_hostile_input_gives_no_events_and_no_traceback(coder):
 
 
 def test_a_history_cue_in_a_later_clause_does_not_erase_the_capture_before_it(coder):
-    text = ("The northern capitals captured in recent days include Kunduz, one of the most populous cities, "
-            "and the government has vowed to defend it. The Taliban also briefly held the city in 2015.")
-    text = text.replace("it. The", "it.The")      # machine translation glued two sentences into one
+    text = ("Capitals seized in recent weeks include Kunduz, a city of several hundred thousand, "
+            "and the army has promised to hold it. Taliban fighters had briefly held the city in 2015.")
+    text = text.replace("it. Taliban", "it.Taliban")      # machine translation glued two sentences into one
     article = annotate(text, {"Kunduz": KUNDUZ})
     article.sentences = [Sentence(0, 0, len(text), text, modality="history", modality_cue="2015")]
     for item in article.places + article.actors:

@@ -19,8 +19,8 @@ HOSTILE = "[bold red]Taliban[/] \x1b[31mcaptured[0m [link=http://x]Kunduz[/link]
 @pytest.fixture()
 def db(tmp_path):
     path = tmp_path / "store.duckdb"
-    article = Article(id="a1", text="The Taliban claim to control more than 80 of the 421 regions.\n\n" + HOSTILE +
-                      "\n\nThe government has vowed to defend it.", published=date(2021, 8, 9), outlet="[red]Outlet[/red]")
+    article = Article(id="a1", text="The Taliban claim to control more than 90 of the 407 regions.\n\n" + HOSTILE +
+                      "\n\nThe army has vowed to defend the town.", published=date(2021, 8, 9), outlet="[red]Outlet[/red]")
     with Store(path) as store:
         store.add_article(UNDERSTAND(article))
         store.save_annotations(article)
@@ -32,7 +32,7 @@ def test_explain_json(db):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     first, hostile, plan = data["sentences"]
-    assert first["claims"][0]["count"] == 80 and first["claims"][0]["denominator"] == 421
+    assert first["claims"][0]["count"] == 90 and first["claims"][0]["denominator"] == 407
     assert first["claims"][0]["claimant"] == "taliban"
     assert first["actors"][0]["name"] == "Taliban" and first["actors"][0]["type"] == "Rebel group"
     assert hostile["dates"][0]["date_start"] == "2021-08-06"

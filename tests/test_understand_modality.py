@@ -12,6 +12,70 @@ from frontlines.understand.sentences import split_sentences
 
 MODALITY = ModalityComponent({})
 
+# Short news-like articles written for these tests (no text from the seed articles, which must not be copied into
+# the repository). Each sentence reproduces a construction the seeds contain, in context: the publication date
+# decides whether a date is relative ("On the 15th", "over the weekend") or historical ("In November 2001").
+ARTICLES = {
+    "offensive": (date(2021, 7, 16), (
+        "The insurgents now say they hold some 60 of the 300 villages in the province. "
+        "On the 15th, the insurgents seized a key river crossing on the road to the northern plains. "
+        "Having overrun much of the countryside, the fighters also seized Tarnak, a market town near the frontier, "
+        "on the 15th, and even surrounded the provincial capital, Darzab. "
+        "The defence ministry said on Tuesday that its troops will complete the pullout before October 1 as "
+        "planned, but given the offensive, it may slow the drawdown. "
+        "A local report said that, with the fighting spreading, district chiefs started to call on villagers and "
+        "former militiamen to take up arms again, though such appeals also raised the possibility of a return to "
+        "open civil war.")),
+    "capitals": (date(2021, 9, 13), (
+        "The rebel movement seized three regional capitals over the weekend, two of them in the east. "
+        "According to reports, the rebels are now targeting more eastern towns, among them Kalat, the biggest "
+        "market in the region. "
+        "The movement is a hardline armed group whose origins go back to the uprising against foreign troops in the "
+        "1980s. "
+        "It first ruled the country in the late 1990s and was driven out by a foreign-led invasion in 2001. "
+        "The towns lost this month include Darzab, among the largest in the province, and the army has vowed "
+        "to hold it.The rebels also held Darzab for a short time 2016 And in 2018, Each time giving it back to the "
+        "army after a few days.")),
+    "kalat": (date(2021, 8, 20), (
+        "The rebels took Kalat, the second city of the region, and began to encircle the capital, as a foreign "
+        "defence minister warned that the state could collapse once foreign troops are gone. "
+        "Ties between the movement and foreign jihadists led to a foreign intervention nearly 15 years ago that "
+        "removed it from power. "
+        "The defence ministry will send a battalion of 2,000 reservists to the border in the next three days to "
+        "keep the situation from getting worse. "
+        "The UN envoy, Maria Santos, called for “a halt to the shelling of towns” and warned that "
+        "“any government installed by force will be an outcast.”")),
+    "valley": (date(2021, 8, 7), (
+        "If it falls, all four other districts of the valley will be lost too, the governor said. "
+        "Rebel fighters have now entered several parts of Kalat, Darzab and Tarnak. "
+        "The United States keeps flying air raids in support of government troops trying to retake the district "
+        "near the airfield. "
+        "Veteran commander Rahim Zaman, who battled Soviet forces in the 1980s, has raised a militia to defend the "
+        "town. "
+        "Residents told a local radio station that the rebels had been forced back when they advanced close to "
+        "the police headquarters on Friday. "
+        "In November 2001, foreign forces and their regional partners drove the movement from power. "
+        "In February 2020, the then US administration and its partners agreed with the rebels on the exit of "
+        "foreign combat troops.")),
+    "towns": (date(2021, 6, 26), (
+        "The rebels are now active in nearly every district and are encircling several large towns — a tactic "
+        "the rebels used in the mid-1990s as they swept across most of the country. "
+        "The rebels' growing presence around Kalat has raised fears that the group is close to launching a fresh "
+        "deadly attack on the town, as it did in 2019, when it burned the central market and killed dozens of "
+        "people, a local paper reported. "
+        "The rebels' battlefield gains have fuelled speculation that the group is preparing to launch a full-scale "
+        "offensive on the towns once foreign troops pull out. "
+        "According to the health ministry, over 100 civilians were hurt by rebel shelling in May alone, a claim "
+        "the group rejected, a news agency said. "
+        "In recent weeks, the rebels have taken three districts of Kalat province, which lies astride the main "
+        "road south, a local outlet said.")),
+}
+
+
+def _article(key: str) -> Article:
+    published, text = ARTICLES[key]
+    return Article(id=key, text=text, published=published)
+
 
 def _modalities(article: Article) -> Article:
     article.sentences = split_sentences(article.text)
@@ -24,51 +88,62 @@ def _sentence(article: Article, fragment: str):
 
 
 @pytest.mark.parametrize("key,fragment,modality", [
-    ("000", "On the 22nd, they captured an important border passage", "asserted"),
-    ("000", "they also captured Sikhambadar", "asserted"),
-    ("000", "it may slow down the pace of withdrawal", "prediction"),
-    ("000", "began to call on civilians and militia members", "appeal"),
-    ("001", "occupied five Afghan provincial capitals over the weekend", "asserted"),
-    ("001", "the Taliban are now targeting other northern cities", "threat"),
-    ("001", "roots lie in the armed resistance to Soviet occupation in the 1980s", "history"),
-    ("001", "It came to power in the late 1990s", "history"),
-    # One sentence for the splitter ("defend it.The"): the past capture in 2015 and 2016 makes it history.
-    ("001", "The Taliban also briefly occupied the city 2015 And in 2016", "history"),
-    ("002", "could become a failed country", "prediction"),
-    ("002", "prompted an invasion led by the United States nearly 20 years ago", "history"),
-    ("002", "The Pentagon will send a reserve detachment", "plan"),
-    ("002", "called for “an immediate cessation of attacks on cities”", "appeal"),
-    ("003", "If it falls, the other five or six states", "conditional"),
-    ("003", "Taliban fighters have entered parts of Herat", "asserted"),
-    ("003", "The United States is still conducting airstrikes", "asserted"),
-    ("003", "who fought the Soviet army in the 1980s, launched an armed movement", "asserted"),
-    ("003", "Local sources told the BBC that the Taliban had been forced back", "asserted"),
-    ("003", "In November 2001, the US military and its NATO", "history"),
-    ("003", "In February 2020, then-US President Donald Trump", "history"),
-    ("004", "in the mid-1990s when they overran most of Afghanistan", "history"),
-    ("004", "as they did in 2018", "history"),
-    ("004", "preparing to launch an all-out assault", "plan"),
-    ("004", "a charge rejected by the group", "denial"),
-    ("004", "the Taliban have taken two districts in Ghazni", "asserted"),
+    # A relative day of the month ("On the 15th", the day before publication) is not history.
+    ("offensive", "On the 15th, the insurgents seized a key river crossing", "asserted"),
+    ("offensive", "the fighters also seized Tarnak", "asserted"),
+    # "may" (prediction) outranks the plan "will complete" and the statement "said".
+    ("offensive", "it may slow the drawdown", "prediction"),
+    # "started to call on" (appeal) outranks "said" and the weak prediction "possibility".
+    ("offensive", "started to call on villagers and former militiamen", "appeal"),
+    ("capitals", "seized three regional capitals over the weekend", "asserted"),
+    ("capitals", "the rebels are now targeting more eastern towns", "threat"),
+    # "whose" without a comma opens no aside: the 1980s make the sentence history.
+    ("capitals", "whose origins go back to the uprising against foreign troops", "history"),
+    ("capitals", "It first ruled the country in the late 1990s", "history"),
+    # Glued to the previous sentence ("hold it.The"), which the splitter must cut off: that one is a plan, this one
+    # is history from the bare year 2016 and "in 2018".
+    ("capitals", "the army has vowed", "plan"),
+    ("capitals", "The rebels also held Darzab for a short time 2016 And in 2018", "history"),
+    ("kalat", "the state could collapse", "prediction"),
+    ("kalat", "led to a foreign intervention nearly 15 years ago", "history"),
+    ("kalat", "The defence ministry will send a battalion", "plan"),
+    ("kalat", "called for “a halt to the shelling of towns”", "appeal"),
+    ("valley", "If it falls, all four other districts", "conditional"),
+    ("valley", "Rebel fighters have now entered several parts", "asserted"),
+    # "States" in "the United States" is not the verb "states" (and the sentence has no event word to save it).
+    ("valley", "The United States keeps flying air raids", "asserted"),
+    # The 1980s inside a "who ..." clause describe the commander: the sentence is not history.
+    ("valley", "who battled Soviet forces in the 1980s, has raised a militia", "asserted"),
+    # Reported speech about an event ("forced back") is an event report, not a statement.
+    ("valley", "Residents told a local radio station that the rebels had been forced back", "asserted"),
+    ("valley", "In November 2001, foreign forces", "history"),
+    ("valley", "In February 2020, the then US administration", "history"),
+    ("towns", "in the mid-1990s as they swept across most of the country", "history"),
+    # The historical date outranks the threat "close to launching" and the prediction "fears that".
+    ("towns", "as it did in 2019", "history"),
+    # The plan "preparing to" outranks the weak prediction "speculation".
+    ("towns", "the group is preparing to launch a full-scale offensive", "plan"),
+    ("towns", "a claim the group rejected", "denial"),
+    ("towns", "the rebels have taken three districts of Kalat", "asserted"),
 ])
-def test_seed_sentences(seed_articles, key, fragment, modality):
-    sentence = _sentence(_modalities(seed_articles[key]), fragment)
+def test_article_sentences(key, fragment, modality):
+    sentence = _sentence(_modalities(_article(key)), fragment)
     assert sentence.modality == modality, (sentence.modality, sentence.modality_cue, sentence.text)
     assert (sentence.modality_cue is None) == (modality == "asserted")
 
 
 @pytest.mark.parametrize("text,modality,cue", [
-    ("The government has vowed to defend it.", "plan", "vowed to"),
-    ("The Taliban vowed to capture the city.", "threat", "vowed to capture"),
-    ("The Taliban are now targeting other cities.", "threat", "are now targeting"),
-    ("It may slow down the pace of withdrawal.", "prediction", "may"),
-    ("Afghanistan could become a failed country.", "prediction", "could"),
-    ("If it falls, the province will be lost.", "conditional", "If"),
-    ("The Taliban denied killing the prisoners.", "denial", "denied"),
-    ("Will the city fall?", "question", "?"),
-    ("Lyons said: “We must accept this fact.”", "statement", "said"),
-    ("Local sources said the Taliban captured the district.", "asserted", None),
-    ("They captured Sikhambadar on the 22nd.", "asserted", None),
+    ("The army has vowed to hold the city.", "plan", "vowed to"),
+    ("The rebels vowed to capture the airport.", "threat", "vowed to capture"),
+    ("The rebels are now targeting two more towns.", "threat", "are now targeting"),
+    ("It may slow the drawdown.", "prediction", "may"),
+    ("The state could collapse into chaos.", "prediction", "could"),
+    ("If the town falls, the whole district will be lost.", "conditional", "If"),
+    ("The militia denied killing the detainees.", "denial", "denied"),
+    ("Will the capital hold?", "question", "?"),
+    ("The envoy said: “We have to face reality.”", "statement", "said"),
+    ("Villagers said the rebels captured the district.", "asserted", None),
+    ("They captured Tarnak on the 15th.", "asserted", None),
     ("Fighting took place in May.", "asserted", None),
 ])
 def test_cues(text, modality, cue):
@@ -76,9 +151,9 @@ def test_cues(text, modality, cue):
 
 
 def test_history_from_a_historical_date_mention():
-    article = _modalities(Article(id="h", text="The Taliban captured Kunduz in 2015.", published=date(2021, 8, 9)))
+    article = _modalities(Article(id="h", text="The rebels captured Darzab in 2015.", published=date(2021, 8, 9)))
     assert (article.sentences[0].modality, article.sentences[0].modality_cue) == ("history", "in 2015")
-    recent = _modalities(Article(id="r", text="The Taliban captured Kunduz on Sunday.", published=date(2021, 8, 9)))
+    recent = _modalities(Article(id="r", text="The rebels captured Darzab on Sunday.", published=date(2021, 8, 9)))
     assert recent.sentences[0].modality == "asserted"
 
 

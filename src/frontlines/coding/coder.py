@@ -4,8 +4,8 @@ No parser: a trigger phrase (``data/event_patterns.yaml``) reaches over the toke
 it, for "fell to" and passives) to a list of named places, stopping at a clause boundary, a siege word or the
 next trigger. Actors come from the sentence's actor mentions by word order (agent before the trigger, "by X"
 after a passive, "from X" for the side that lost the place); dates from the sentence, its paragraph, the
-article's first dated report of the same kind (so "the northern capitals captured in recent days include
-Kunduz" shares the date of "occupied five provincial capitals over the weekend") or the publication day.
+article's first dated report of the same kind (so a later, undated "capitals captured in the north so far
+include Kunduz" takes the date of "occupied five provincial capitals over the weekend") or the publication day.
 """
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ ARMED_TYPES = {"State forces", "Rebel group", "Political militia", "Identity mil
 PRECISION_BY_KIND = {"city": 1, "town": 1, "village": 1, "border_crossing": 1, "airport": 1, "base": 1,
                      "district": 2, "province": 3, "region": 3, "country": 3}
 SKIP = "skip"   # a date result meaning "this is history: no event"
-# Modalities whose cue binds its own clause only: "The Taliban occupied Kandahar …, and began to encircle Kabul
-# because the minister warned the country could fail" is a prediction about the country, not the capture.
+# Modalities whose cue binds its own clause only: in "The Taliban took Kandahar and closed in on Kabul, as a
+# minister warned the state could collapse", the prediction is about the state, not about the capture.
 CLAUSE_BOUND_MODALITIES = {"history", "prediction", "plan", "threat", "conditional"}
 # A trailing attribution ("…, officials said.") reports the event; a leading one ("Officials said …") is
 # the officials' statement, which the codebook does not code.

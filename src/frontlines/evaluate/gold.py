@@ -11,9 +11,15 @@ One JSON record per line (the format is documented in ``gold/README.md``)::
 
 Optional ``url``, ``source`` (a path suffix) and ``title`` help find the article in a store
 when the ingester gave it a different id.
+
+A ``sentence`` may instead point into the article's stored text (its ``clean_text`` form),
+``{"at": [start, end], "sha1": "<12 hex>"}``, for articles whose text may not be copied into a gold file (the
+third-party seed articles): :func:`resolve_quotes` reads it from the store when the gold is scored, and reports
+show the reference, never the text.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +35,59 @@ MAX_GOLD_BYTES = 20_000_000
 
 class GoldError(ValueError):
     """A gold file is missing, unreadable or breaks the format (the message says where)."""
+
+
+class Quote(str):
+    """A gold sentence given by its place in the article's text. Until :meth:`resolved` against that text it
+    is a marker no evidence sentence contains, so it matches nothing."""
+    article_id: str
+    start: int
+    end: int
+    sha1: str
+
+    def __new__(cls, article_id: str, start: int, end: int, sha1: str, text: str | None = None) -> "Quote":
+        ref = f"[{article_id} {start}-{end}]"
+        quote = super().__new__(cls, text if text is not None else f"\u27e6{ref}\u27e7")
+        quote.article_id, quote.start, quote.end, quote.sha1 = article_id, start, end, sha1
+        return quote
+
+    def __getnewargs__(self) -> tuple:   # copy and pickle keep the reference
+        return self.article_id, self.start, self.end, self.sha1, str(self)
+
+    @property
+    def ref(self) -> str:
+        """How reports show it: the article and the character span, not the text."""
+        return f"[{self.article_id} {self.start}-{self.end}]"
+
+    def resolved(self, text: str) -> "Quote":
+        """This quote holding its text; :class:`GoldError` when the article's text there is not what was quoted."""
+        piece = text[self.start:self.end]
+        if quote_hash(piece) != self.sha1:
+            raise GoldError(f"{self.ref}: the article's text there is not the text the gold quotes "
+                            "(has the article changed?)")
+        return Quote(self.article_id, self.start, self.end, self.sha1, piece)
+
+
+def quote_hash(text: str) -> str:
+    """The hash a by-reference quote carries: the first 12 hex digits of the SHA-1 of its text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def shown(sentence: str) -> str:
+    """A gold sentence as a report may show it: a by-reference quote as its reference."""
+    return sentence.ref if isinstance(sentence, Quote) else sentence
+
+
+def resolve_quotes(records: list["GoldRecord"], texts: dict[str, str]) -> None:
+    """Give every by-reference quote of the records whose article text is in ``texts`` (gold article id -> text)
+    its text. Quotes of articles not given stay markers that match nothing."""
+    for record in records:
+        text = texts.get(record.article_id)
+        if text is None:
+            continue
+        for item in [*record.events, *record.claims, *record.non_events]:
+            if isinstance(item.sentence, Quote):
+                item.sentence = item.sentence.resolved(text)
 
 
 @dataclass
@@ -76,6 +135,11 @@ class GoldRecord:
     source: str | None = None
     title: str | None = None
 
+    @property
+    def quoted(self) -> bool:
+        """Does the gold give its sentences by reference (the article's text may not be copied)?"""
+        return any(isinstance(item.sentence, Quote) for item in [*self.events, *self.claims, *self.non_events])
+
 
 def load_gold(path: str | Path) -> list[GoldRecord]:
     """Read a gold JSONL file; raise :class:`GoldError` naming the line of the first bad record."""
@@ -111,14 +175,14 @@ def parse_record(raw: Any) -> GoldRecord:
     return GoldRecord(
         article_id=article_id,
         published=_date(raw.get("published"), "published", required=False),
-        events=[_event(e) for e in _list(raw, "events")],
-        claims=[_claim(c) for c in _list(raw, "claims")],
-        non_events=[_non_event(n) for n in _list(raw, "non_events")],
+        events=[_event(e, article_id) for e in _list(raw, "events")],
+        claims=[_claim(c, article_id) for c in _list(raw, "claims")],
+        non_events=[_non_event(n, article_id) for n in _list(raw, "non_events")],
         url=raw.get("url"), source=raw.get("source"), title=raw.get("title"),
     )
 
 
-def _event(raw: Any) -> GoldEvent:
+def _event(raw: Any, article_id: str) -> GoldEvent:
     if not isinstance(raw, dict):
         raise GoldError("an event must be a JSON object")
     date_from = _date(raw.get("date_from"), "date_from")
@@ -135,14 +199,14 @@ def _event(raw: Any) -> GoldEvent:
     return GoldEvent(
         event_type=_text(raw, "event_type"), sub_event_type=_text(raw, "sub_event_type"),
         actor1=raw.get("actor1"), actor2=raw.get("actor2"), place=_text(raw, "place"), lat=lat, lon=lon,
-        date_from=date_from, date_to=date_to, sentence=_text(raw, "sentence"),
+        date_from=date_from, date_to=date_to, sentence=_sentence(raw, article_id),
         tolerance_km=DEFAULT_TOLERANCE_KM if tolerance is None else tolerance,
         fatalities=int(fatalities) if fatalities is not None else None,
         optional=bool(raw.get("optional", False)),
     )
 
 
-def _claim(raw: Any) -> GoldClaim:
+def _claim(raw: Any, article_id: str) -> GoldClaim:
     if not isinstance(raw, dict):
         raise GoldError("a claim must be a JSON object")
     metric, comparator = _text(raw, "metric"), raw.get("comparator") or "exactly"
@@ -153,16 +217,16 @@ def _claim(raw: Any) -> GoldClaim:
     denominator = raw.get("denominator")
     return GoldClaim(claimant=raw.get("claimant"), metric=metric, count=_number(raw.get("count"), "count"),
                      comparator=comparator, denominator=int(denominator) if denominator is not None else None,
-                     sentence=_text(raw, "sentence"))
+                     sentence=_sentence(raw, article_id))
 
 
-def _non_event(raw: Any) -> GoldNonEvent:
+def _non_event(raw: Any, article_id: str) -> GoldNonEvent:
     if not isinstance(raw, dict):
         raise GoldError("a non_event must be a JSON object")
     reason = _text(raw, "reason")
     if reason not in NON_EVENT_REASONS:
         raise GoldError(f"non_event reason {reason!r} is not one of {', '.join(NON_EVENT_REASONS)}")
-    return GoldNonEvent(sentence=_text(raw, "sentence"), reason=reason)
+    return GoldNonEvent(sentence=_sentence(raw, article_id), reason=reason)
 
 
 def _list(raw: dict, key: str) -> list:
@@ -177,6 +241,19 @@ def _text(raw: dict, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise GoldError(f"{key!r} is missing or not a non-empty string")
     return value
+
+
+def _sentence(raw: dict, article_id: str) -> str:
+    """The text of ``sentence``, or a :class:`Quote` when it points into the article."""
+    value = raw.get("sentence")
+    if not isinstance(value, dict):
+        return _text(raw, "sentence")
+    at, sha1 = value.get("at"), value.get("sha1")
+    offsets = isinstance(at, list) and len(at) == 2 and all(type(x) is int for x in at) and 0 <= at[0] < at[1]
+    if not (offsets and isinstance(sha1, str) and len(sha1) == 12):
+        raise GoldError(f"'sentence' must be a string or {{\"at\": [start, end], \"sha1\": \"<12 hex>\"}}, "
+                        f"not {value!r}")
+    return Quote(article_id, at[0], at[1], sha1)
 
 
 def _number(value: Any, key: str) -> float | None:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterable
 
-from frontlines.evaluate.gold import GoldClaim, GoldEvent, GoldRecord
+from frontlines.evaluate.gold import GoldClaim, GoldEvent, GoldRecord, shown
 from frontlines.model import Article, Claim, Event, EventMention
 from frontlines.understand.text import fold
 
@@ -360,14 +360,14 @@ def _score_events(result: Evaluation, record: GoldRecord, systems: list[SystemEv
         row = _gold_row(record, g)
         if i in near_by_gold:
             j, check = near_by_gold[i]
-            row.update(near_miss=systems[j].ref, wrong=check.wrong(), system=_system_row(systems[j]))
+            row.update(near_miss=systems[j].ref, wrong=check.wrong(), system=_system_row(systems[j], record))
         result.misses.append(row)
     for j, s in enumerate(systems):
         if j in done_system or j in excused:
             continue
         result.overall.fp += 1
         _counts(result, s.sub_event_type).fp += 1
-        row = {**_system_row(s), "article_id": record.article_id}
+        row = {**_system_row(s, record), "article_id": record.article_id}
         if j in near_systems:
             row["near_miss_of"] = record.events[near_systems[j]].place
         result.false_alarms.append(row)
@@ -388,15 +388,21 @@ def _tally(result: Evaluation, check: PairCheck) -> None:
 def _gold_row(record: GoldRecord, g: GoldEvent) -> dict[str, Any]:
     window = g.date_from.isoformat() if g.date_from == g.date_to else f"{g.date_from}..{g.date_to}"
     return {"article_id": record.article_id, "sub_event_type": g.sub_event_type, "place": g.place,
-            "date": window, "actor1": g.actor1, "actor2": g.actor2, "sentence": g.sentence}
+            "date": window, "actor1": g.actor1, "actor2": g.actor2, "sentence": shown(g.sentence)}
 
 
-def _system_row(s: SystemEvent) -> dict[str, Any]:
+def _system_row(s: SystemEvent, record: GoldRecord) -> dict[str, Any]:
     when = None
     if s.date_start:
         when = s.date_start.isoformat() if s.date_end in (None, s.date_start) else f"{s.date_start}..{s.date_end}"
     return {"article_id": s.article_id, "ref": s.ref, "sub_event_type": s.sub_event_type, "place": s.place,
-            "date": when, "actor1": s.actor1, "actor2": s.actor2, "sentence": s.sentences[0] if s.sentences else None}
+            "date": when, "actor1": s.actor1, "actor2": s.actor2,
+            "sentence": _evidence(record, s.sentences[0] if s.sentences else None)}
+
+
+def _evidence(record: GoldRecord, text: str | None) -> str | None:
+    """Evidence text as a report may show it: not from an article whose gold quotes it by reference."""
+    return f"[evidence in {record.article_id}]" if record.quoted and text else text
 
 
 def _pair_row(record: GoldRecord, g: GoldEvent, s: SystemEvent) -> dict[str, Any]:
@@ -427,7 +433,7 @@ def _score_claims(result: Evaluation, record: GoldRecord, claims: list[Claim]) -
         hit = next((j for j in free if claim_matches(g, claims[j])), None)
         if hit is None:
             result.claims.fn += 1
-            result.claim_misses.append({"article_id": record.article_id, **asdict(g)})
+            result.claim_misses.append({"article_id": record.article_id, **asdict(g), "sentence": shown(g.sentence)})
             continue
         free.remove(hit)
         result.claims.tp += 1
@@ -441,7 +447,8 @@ def _score_claims(result: Evaluation, record: GoldRecord, claims: list[Claim]) -
         c = claims[j]
         result.claims.fp += 1
         result.claim_false_alarms.append({"article_id": record.article_id, "claimant": c.claimant, "metric": c.metric,
-                                          "count": c.count, "comparator": c.comparator, "sentence": c.text})
+                                          "count": c.count, "comparator": c.comparator,
+                                          "sentence": _evidence(record, c.text)})
 
 
 def _check_non_events(result: Evaluation, record: GoldRecord, systems: list[SystemEvent]) -> None:
@@ -449,5 +456,5 @@ def _check_non_events(result: Evaluation, record: GoldRecord, systems: list[Syst
         for s in systems:
             if contains_sentence(s.sentences, non_event.sentence):
                 result.violations.append({"article_id": record.article_id, "reason": non_event.reason,
-                                          "sentence": non_event.sentence, "ref": s.ref,
+                                          "sentence": shown(non_event.sentence), "ref": s.ref,
                                           "sub_event_type": s.sub_event_type, "place": s.place})

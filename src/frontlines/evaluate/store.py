@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from frontlines.evaluate.gold import GoldRecord
+from frontlines.evaluate.gold import GoldRecord, resolve_quotes
 from frontlines.evaluate.score import Evaluation, evaluate, from_events, from_mentions
 from frontlines.understand.text import fold
 
@@ -38,6 +38,11 @@ def resolve_articles(gold: list[GoldRecord], store: Any) -> dict[str, str | None
     return out
 
 
+def _text(store: Any, article_id: str) -> str:
+    article = store.article(article_id, annotations=False)
+    return article.text if article is not None else ""
+
+
 def actor_names(path: Path = ACTORS_FILE) -> dict[str, str]:
     """Actor id -> display name from the actor dictionary, so gold may use either form ({} if absent)."""
     try:
@@ -59,6 +64,7 @@ def evaluate_store(gold: list[GoldRecord], store: Any, level: str = "events") ->
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}")
     ids = resolve_articles(gold, store)
+    resolve_quotes(gold, {r.article_id: _text(store, ids[r.article_id]) for r in gold if r.quoted and ids[r.article_id]})
     systems = from_events(store.events()) if level == "events" else from_mentions(store.event_mentions())
     result = evaluate(gold, systems, store.claims(), article_ids=ids, actor_names=actor_names())
     result.system = {"articles": store.count("articles"), "event_mentions": store.count("event_mentions"),

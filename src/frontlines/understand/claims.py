@@ -60,7 +60,7 @@ def _tally_patterns(path: str | None = None) -> tuple[re.Pattern[str], re.Patter
         rf"(?<![\w,.]){comparator}(?:{share}|(?P<amount>{amount}))\s+(?:of\s+)?(?:(?:the|all|its)\s+)?{filler}{{0,3}}?"
         rf"(?:(?P<denominator>\d{{1,3}}(?:,\d{{3}})+|\d+)\s+)?{filler}{{0,2}}?"
         rf"(?P<metric>{_alternatives(counted)})(?![\w])", re.IGNORECASE)
-    # A possessive is not the territory itself: "half of Afghanistan's entire territory" reads on to "territory".
+    # A possessive is not the territory itself: "half of the nation's whole territory" reads on to "territory".
     territory_pattern = re.compile(
         rf"(?<![\w,.]){comparator}{share}\s+of\s+(?:(?:the|all|its)\s+)?{filler}{{0,3}}?"
         rf"(?P<metric>{_alternatives(territory)})(?![\w])(?![\u2019']s)", re.IGNORECASE)

@@ -20,7 +20,7 @@ from frontlines.understand.dates import find_dates
 CUES_FILE = Path(__file__).resolve().parents[1] / "data" / "modality_cues.yaml"
 
 _QUESTION = re.compile(r"\?[\"'\u201d\u2019)\]\s]*$")
-# A relative clause about a person ("Ismail Khan, who fought the Soviet army in the 1980s, ...") or a
+# A relative clause about a person ("the old commander, who led a militia in the 1990s, ...") or a
 # comma-led aside: history there describes someone, it does not make the sentence history.
 _ASIDE_OPEN = re.compile(r"(?:,\s*(?:which|whose)|\bwho)\b[^,;]*$", re.IGNORECASE)
 

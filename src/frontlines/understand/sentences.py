@@ -13,7 +13,7 @@ from frontlines.model import Article, Sentence
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "no", "vs", "jan", "feb",
                   "aug", "sept", "sep", "oct", "nov", "dec", "u.s", "u.k", "u.n", "prof", "gov", "sen", "rep", "inc", "co"}
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace, or — as machine
-# translation and scraping leave it — glued to the next sentence: "vowed to defend it.The Taliban" (a lower-case
+# translation and scraping leave it — glued to the next sentence: "promised to hold it.The Taliban" (a lower-case
 # word of two or more letters, the stop, then a capitalised word; "U.S.The" is left alone).
 _END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s)|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\S)")
