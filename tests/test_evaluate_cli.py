@@ -173,3 +173,33 @@ def test_corpus_that_cannot_be_read_is_a_clear_error(files, tmp_path):
     result = runner.invoke(app, ["eval", str(gold), "--corpus", str(binary), "--out", str(tmp_path / "run")])
     assert result.exit_code == 2
     assert "nothing could be read" in result.output and "Traceback" not in result.output
+
+
+def _by_reference(gold_path, text: str, phrase: str, sha1: str | None = None) -> None:
+    """Rewrite the gold's non-event as a by-reference quote of ``phrase`` in ``text``."""
+    from frontlines.evaluate.gold import quote_hash
+
+    start = text.index(phrase)
+    records = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines()]
+    records[0]["non_events"] = [{"sentence": {"at": [start, start + len(phrase)],
+                                              "sha1": sha1 or quote_hash(phrase)}, "reason": "history"}]
+    gold_path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def test_eval_scores_a_quote_by_reference_and_never_prints_its_text(files):
+    gold, db = files
+    text = "The Taliban captured Kunduz. They held Kunduz in 2015."
+    _by_reference(gold, text, "held Kunduz in 2015")
+    result = runner.invoke(app, ["eval", str(gold), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "Non-event violations (1)" in result.output           # resolved against the stored article
+    start = text.index("held Kunduz in 2015")
+    assert f"[a1 {start}-{start + 19}]" in result.output
+    assert "They held Kunduz in 2015" not in result.output       # neither the quote nor the evidence of a1
+
+
+def test_eval_refuses_a_quote_whose_article_changed(files):
+    gold, db = files
+    _by_reference(gold, "The Taliban captured Kunduz. They held Kunduz in 2015.", "held Kunduz in 2015", "0" * 12)
+    result = runner.invoke(app, ["eval", str(gold), "--db", str(db)])
+    assert result.exit_code == 2 and "has the article changed" in " ".join(result.output.split())

@@ -145,7 +145,7 @@ def _evaluate(records: list[GoldRecord], db_path: Path, level: str) -> Evaluatio
     try:
         with Store(db_path, read_only=True) as store:
             return evaluate_store(records, store, level=level)
-    except StoreError as exc:
+    except (StoreError, GoldError) as exc:   # GoldError: a by-reference quote no longer fits its article
         _fail(str(exc))
     except duckdb.Error as exc:
         _fail(f"{db_path} is not a frontlines store ({type(exc).__name__})")
