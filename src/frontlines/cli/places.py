@@ -31,16 +31,27 @@ def _store(db: Path, must_exist: bool) -> Store | None:
 
 @places_app.command("import")
 def import_command(
-    file: Path = typer.Argument(..., help="A geoBoundaries GeoJSON/TopoJSON or OCHA COD-AB GeoJSON file."),
+    file: Path = typer.Argument(..., help="A geoBoundaries GeoJSON/TopoJSON or OCHA COD-AB GeoJSON file, or a "
+                                          "GeoNames dump (a country's XX.txt or XX.zip)."),
     db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
 ) -> None:
-    """Import districts (or provinces) with their polygons; points get their admin1/admin2."""
+    """Import districts (or provinces) with their polygons, points getting their admin1/admin2; or a GeoNames
+    dump's villages, quarters, valleys, rivers, airports and bases."""
     from frontlines.understand.places.boundaries import BoundaryError, import_boundaries
+    from frontlines.understand.places.geonames_dump import DumpError, import_geonames, is_geonames_dump
 
     store = _store(db, must_exist=True)
     try:
+        if is_geonames_dump(file):
+            from frontlines.understand.places.component import load_gazetteer
+
+            summary = import_geonames(file, store, load_gazetteer())
+            console.print(f"Imported {summary['imported']:,} places from {escape(summary['file'])} (GeoNames dump, "
+                          f"{', '.join(summary['countries'])}; {summary['rows']:,} rows, {summary['already']:,} already "
+                          f"in the gazetteer, {summary['skipped']:,} of kinds not imported or unreadable).")
+            return
         summary = import_boundaries(file, store)
-    except BoundaryError as exc:
+    except (BoundaryError, DumpError) as exc:
         console.print(f"[red]Cannot import:[/red] {escape(str(exc))}")
         raise typer.Exit(2)
     finally:

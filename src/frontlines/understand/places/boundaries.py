@@ -227,24 +227,28 @@ _VIEWS: dict[tuple[str, int, str], Any] = {}
 
 
 def gazetteer_for_store(gazetteer: Any, store: Any) -> Any:
-    """The gazetteer plus the districts imported into ``store``, its points given their districts.
+    """The gazetteer plus the places imported into ``store`` (GeoNames dumps, boundary districts), its points
+    given their districts.
 
-    The shared gazetteer is never changed: a store with boundaries gets an overlay, built once per
-    store contents and reused.
+    The shared gazetteer is never changed: a store with imports gets an overlay, built once per store
+    contents and reused.
     """
     from shapely import wkt
 
+    from frontlines.understand.places.geonames_dump import SOURCE as DUMP
+
     try:
         areas = [p for p in store.places(source_prefix="boundary:") if p.kind == "district"]
+        dumped = store.places(source_prefix=DUMP)
     except Exception:  # a store without our places table: nothing to add
         return gazetteer
-    if not areas:
+    if not areas and not dumped:
         return gazetteer
-    key = (str(getattr(store, "path", id(store))), len(areas), store.table_hash("places"))
+    key = (str(getattr(store, "path", id(store))), len(areas) + len(dumped), store.table_hash("places"))
     if key in _VIEWS:
         return _VIEWS[key]
     view = gazetteer.overlay()
-    view.add_places(areas, store.place_names([p.id for p in areas]))
+    view.add_places(dumped + areas, store.place_names([p.id for p in dumped + areas]))
     geometries = store.place_geometries("boundary:")
     shapes = [(p, wkt.loads(geometries[p.id])) for p in areas if p.id in geometries]
     countries = {p.country for p, _ in shapes}

@@ -25,7 +25,7 @@ from frontlines.model import Place
 from frontlines.understand.places import sources
 from frontlines.understand.places.names import match_form, name_key, sound_key, variants
 
-FORMAT_VERSION = 18
+FORMAT_VERSION = 19
 POINT_KINDS = {"city", "town", "village", "border_crossing", "airport", "base"}
 AREA_KINDS = {"country", "province", "district", "region", "sea", "river"}
 NEVER = -1  # automaton value marking a name that is never a place
@@ -114,7 +114,7 @@ class Gazetteer:
         self.blocks: dict[str, tuple[list[str], list[list[int]]]] = {}
         self.automaton: Any = None
         self.extra: Any = None                          # a second, small automaton for imported boundaries
-        self.boundaries: set[str] = set()
+        self.imported: set[str] = set()
         self.extra_keys: set[str] = set()
         self.national_capitals: set[int] = set()
 
@@ -257,7 +257,7 @@ class Gazetteer:
         view.index = _IndexOverlay(self.index)
         view.keys = _KeyOverlay(self.keys)
         view.blocks = {c: (list(sounds), [list(m) for m in members]) for c, (sounds, members) in self.blocks.items()}
-        view.extra, view.boundaries, view.extra_keys = None, set(), set()
+        view.extra, view.imported, view.extra_keys = None, set(), set()
         return view
 
     def replace_place(self, place: Place) -> None:
@@ -265,14 +265,17 @@ class Gazetteer:
         self.places[self.index[place.id]] = place
 
     def add_places(self, places: list[Place], names: dict[str, list[str]]) -> int:
-        """Add places (imported districts) after the build; returns how many were new."""
+        """Add places imported into a store (districts, GeoNames dumps) after the build; returns how many were
+        new. A place's own name is its first; an Afghan district's names all count as its own (and their
+        spelling variants), as for the curated tables."""
         added: list[tuple[int, set[str]]] = []
         for place in places:
             if place.id in self.index:
                 continue
-            keys = self._add(place, names.get(place.id) or [place.name], curated=place.country == "AF")
+            own = [place.name] + [n for n in names.get(place.id) or [] if n != place.name]
+            keys = self._add(place, own, curated=place.country == "AF" and place.source.startswith("boundary:"))
             self.extra_keys |= keys
-            self.boundaries.add(place.id)
+            self.imported.add(place.id)
             added.append((self.index[place.id], keys))
         if added:
             extra = ahocorasick.Automaton()

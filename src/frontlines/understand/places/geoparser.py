@@ -18,6 +18,7 @@ from frontlines.model import Article, Place, PlaceMention
 from frontlines.understand.places.gazetteer import (
     AREA_KINDS, CUES, POINT_KINDS, Candidate, Gazetteer, Match, PlaceContext, default_gazetteer, near_any,
 )
+from frontlines.understand.places.geonames_dump import SOURCE as _DUMP
 from frontlines.understand.places.names import name_key
 
 # NER labels that say nothing about being a place (numbers, dates); every other label may hide one.
@@ -235,8 +236,9 @@ class Geoparser:
             return True   # a city owning the rest of the name: "Harare's Third Street", "Kabul's airport"
         if inside is not None:
             return False  # a word of a longer name: "Street" in "Frenchmen Street", "Johnson" in "Boris Johnson"
-        if self.country_focus and any(p.country == self.country_focus for p in places):
-            return True
+        if self.country_focus and any(p.country == self.country_focus and not p.source.startswith(_DUMP)
+                                      for p in places):
+            return True   # a village a user imported from a GeoNames dump needs NER, a cue or a neighbour
         if label in PLACE_LABELS:
             return True
         if label is None:
