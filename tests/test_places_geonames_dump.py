@@ -93,3 +93,27 @@ def test_a_file_that_is_not_a_dump_is_refused_and_nothing_is_imported(db, tmp_pa
     assert _imported(db) == {}
     result = runner.invoke(app, ["places", "import", str(latin1), "--db", str(db)])
     assert result.exit_code == 2 and "Cannot import" in result.output
+
+
+def test_worker_processes_get_the_imported_places_through_their_settings(db):
+    """Workers cannot open the store the run writes: the run hands them the imported places, pickled."""
+    import pickle
+
+    from frontlines.model import Article
+    from frontlines.run import with_imported_places
+    from frontlines.understand.places.component import PlaceComponent
+    from frontlines.understand.language import load_model
+    from frontlines.understand.sentences import split_sentences
+
+    config = {"components": {"places": {"factory": "frontlines.understand.places:PlaceComponent"}}}
+    with Store(db) as store:
+        assert with_imported_places(config, store) is config          # nothing imported: nothing to hand over
+        import_geonames(DUMP, store, load_gazetteer())
+        handed = pickle.loads(pickle.dumps(with_imported_places(config, store)))
+    settings = handed["components"]["places"]
+    assert settings["factory"] == config["components"]["places"]["factory"] and "imported" not in config["components"]["places"]
+    text = "Clashes broke out in Gultepa, a village west of Kunduz city."
+    article = Article(id="w1", text=text, doc=load_model()(text))
+    article.sentences = split_sentences(text)
+    places = PlaceComponent(settings, context=None)(article).places
+    assert [m.place.id for m in places if m.place] == ["gn:9000001", "af:kunduz"]

@@ -46,6 +46,19 @@ def run_corpus(inputs: Sequence[str | Path], out_dir: str | Path, db_path: str |
     return summary
 
 
+def with_imported_places(config: dict[str, Any], store: Store) -> dict[str, Any]:
+    """``config`` with the store's imported places (boundaries, GeoNames dumps) in the places component's
+    settings, for workers that cannot open the store; ``config`` itself when there are none."""
+    from frontlines.understand.places.boundaries import ImportedPlaces
+
+    imported = ImportedPlaces.of(store)
+    if imported is None:
+        return config
+    components = dict(config.get("components", {}))
+    components["places"] = {**components.get("places", {}), "imported": imported}
+    return {**config, "components": components}
+
+
 def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engine: str = "local",
                     address: str | None = None, out_dir: Path | None = None,
                     progress: Progress | None = None) -> tuple[int, dict[str, float]]:
@@ -58,10 +71,11 @@ def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engi
     timings: dict[str, float] = {}
     if engine == "ray":
         from frontlines.scale import process_ray
-        results: Iterable[Article] = process_ray(articles, config, out_dir or Path("."), address, workers)
+        results: Iterable[Article] = process_ray(articles, with_imported_places(config, store),
+                                                 out_dir or Path("."), address, workers)
     elif workers > 1:
         from frontlines.scale import process_local
-        results = process_local(articles, config, workers, timings=timings)
+        results = process_local(articles, with_imported_places(config, store), workers, timings=timings)
     else:
         pipeline = Pipeline(config, store=store)
         results = pipeline.pipe(articles)

@@ -57,7 +57,8 @@ class PlaceComponent:
 
     def __init__(self, settings: dict[str, Any] | None = None, context: Any = None) -> None:
         settings = settings or {}
-        store = getattr(context, "store", None)
+        # a worker process gets the run's imported places in its settings (it cannot open the store)
+        store = getattr(context, "store", None) or settings.get("imported")
         self.geoparser = Geoparser(load_gazetteer(store), country_focus=settings.get("country_focus", "AF"),
                                    min_score=float(settings.get("min_score", 0.2)),
                                    keep_unresolved=bool(settings.get("keep_unresolved", True)))
