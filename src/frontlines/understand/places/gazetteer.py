@@ -340,7 +340,9 @@ class Gazetteer:
         first = text[start]
         if not (first.isupper() or first.isdigit()):
             return False
-        written = text[start:end]
+        return self._case_fits(text[start:end], key)
+
+    def _case_fits(self, written: str, key: str) -> bool:
         if key in self.exact_case and written.rstrip(".") not in self.exact_case[key]:
             return not written.replace(".", "").isupper() and len(key.replace(".", "")) > 4
         if len(written) <= 3 and written.isupper() and key not in self.exact_case:
@@ -351,7 +353,7 @@ class Gazetteer:
         """Can ``written`` name a place as written? Not "WA" (the town of Wa) nor "OAS": short capitals
         only as listed abbreviations; a name listed with its case only in that case."""
         written = written.strip()
-        return bool(written) and self._acceptable(written, 0, len(written), name_key(written))
+        return bool(written) and self._case_fits(written, name_key(written))
 
     # -- lookup and ranking -------------------------------------------------------------------------------
     def lookup(self, name: str) -> list[tuple[int, float]]:

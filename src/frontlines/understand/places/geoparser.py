@@ -334,7 +334,8 @@ class Geoparser:
             context.cue_kinds.add("province")
         # the same name with the same cues in the same article ranks the same: rank it once
         memo_key = (tuple(found), frozenset(context.cue_kinds), context.country, len(context.points),
-                    len(context.admin1), len(context.countries), how, seat, frozenset(bounds.within.get(start, ())))
+                    len(context.admin1), len(context.countries), context.home, how, seat,
+                    frozenset(bounds.within.get(start, ())))
         if memo_key not in bounds.memo:
             ranked = self.gazetteer.rank(found, context, matched=text[start:end], how=how)
             if seat:   # the province outranks even a provincial capital of the same name here
