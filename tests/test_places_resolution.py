@@ -228,3 +228,10 @@ def test_an_english_county_beats_its_american_namesake_in_english_text(world_par
     text = "7/8 April: Brands Hatch, Kent. 23/24 June: Croft, Yorkshire. 9/10 June: Oulton Park, Cheshire."
     assert _resolve(world_parser, text, "Yorkshire").place.id == "rg:gb-yorkshire"
     assert _resolve(world_parser, text, "Cheshire").place.id == "rg:gb-cheshire"
+
+
+def test_short_capitals_with_a_number_are_a_model_not_a_place(gazetteer):
+    text = "Fighters fired SA-7 missiles. SA holds large platinum reserves."
+    found = [(text[m.start:m.end], m.start) for m in gazetteer.find(text) if m.places]
+    assert found == [("SA", text.index("SA holds"))]
+    assert _top(gazetteer, "SA").id == "iso:ZA"

@@ -13,6 +13,7 @@ import hashlib
 import math
 import os
 import pickle
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -340,7 +341,10 @@ class Gazetteer:
         first = text[start]
         if not (first.isupper() or first.isdigit()):
             return False
-        return self._case_fits(text[start:end], key)
+        written = text[start:end]
+        if written.isupper() and len(written) <= 3 and _DESIGNATOR.match(text, end):
+            return False   # "SA-7", "UK-1": a model number, not South Africa
+        return self._case_fits(written, key)
 
     def _case_fits(self, written: str, key: str) -> bool:
         if key in self.exact_case and written.rstrip(".") not in self.exact_case[key]:
@@ -516,6 +520,7 @@ class Gazetteer:
 
 
 CUES = sources.read_cues()
+_DESIGNATOR = re.compile(r"-\d")
 
 
 def _inner_capitals(name: str) -> bool:
