@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from frontlines.model import Place
-from frontlines.understand.places.sources import (
-    ARABIC_ARTICLE_COUNTRIES, _latin_names, read_curated, read_provinces, without_article,
-)
+from frontlines.understand.places.sources import geonames_names, read_curated, read_provinces, town_kind
 
 SOURCE = "geonames-dump:"
 COLUMNS = 19
@@ -122,18 +120,13 @@ def _place(line: str, admin1: dict[str, tuple[str, str]], filename: str) -> tupl
     place = Place(id=f"gn:{geonameid}", name=name, kind=kind, country=country, admin1=area_name,
                   admin1_code=area_code, lat=latitude, lon=longitude, population=max(population, 0),
                   source=f"{SOURCE}{filename}")
-    place_names = list(dict.fromkeys([name, ascii_name] + _latin_names(alternates.split(","))))
-    if country in ARABIC_ARTICLE_COUNTRIES:
-        place_names += [bare for bare in map(without_article, place_names) if bare]
-    return place, [n for n in place_names if n]
+    place_names = geonames_names([name, ascii_name], alternates.split(","), country)
+    return place, [n for n in dict.fromkeys(place_names) if n]
 
 
 def _kind(feature_class: str, code: str, population: str) -> str | None:
     if feature_class == "P":
-        if code in _GONE:
-            return None
-        people = int(population) if population.isdigit() else 0
-        return "city" if people >= 100_000 else "town" if people >= 5_000 else "village"
+        return None if code in _GONE else town_kind(int(population) if population.isdigit() else 0)
     return _KINDS.get((feature_class, code))
 
 

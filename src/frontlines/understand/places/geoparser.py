@@ -58,6 +58,7 @@ class Geoparser:
         self._after = [(kind, tuple(name_key(w).split())) for kind, cue in kinds.items() for w in cue.get("after") or []]
         self._before = [(kind, _phrase(w)) for kind, cue in kinds.items() for w in cue.get("before") or []]
         self._near = [_phrase(w) for w in (CUES.get("near") or {}).get("before") or []]
+        self._kind_words = {w for kind, w in self._after if kind in _SUPPORTING_CUES}   # "airport", "province"…
 
     def parse(self, article: Article) -> list[PlaceMention]:
         """Every toponym in ``article.text`` with its resolution, in text order."""
@@ -126,11 +127,11 @@ class Geoparser:
         Studio in Tacoma", "Oulton Park, Cheshire", "Derry's Altnagelvin Hospital": that place, as part of it
         (geo_precision 2)."""
         after = _PLACED_AFTER.match(text, end)
-        owner = _OWNER_BEFORE.search(text, max(0, start - 4), start)
         match = bounds.named_at.get(after.end()) if after else None
         if match is not None and after.group().startswith(",") and not _CLOSES.match(text, match.end):
             match = None   # "Oulton Park, Cheshire." places it; "Beyond Madinaty, Liverpool have" does not
-        if match is None and owner is not None:
+        owner = _OWNER_BEFORE.search(text, max(0, start - 4), start) if match is None else None
+        if owner is not None:
             match = bounds.named_until.get(owner.start())
         if match is None or _WORD_AFTER.match(text[match.end:match.end + 30]):
             return None   # "in Washington Township" is not in Washington
@@ -251,13 +252,12 @@ class Geoparser:
         after = text[end:end + _WINDOW]
         if not after[:1].isspace() or after.lstrip()[:1].isupper():
             return False
-        grams = _leading_grams(f" {name_key(after)} ", 1)
-        return any(w in grams for kind, w in self._after if kind in _SUPPORTING_CUES)
+        return not self._kind_words.isdisjoint(_leading_grams(f" {name_key(after)} ", 1))
 
     def _ends_with_kind(self, key: str) -> bool:
         """Does the name itself end with such a word ("Mitiga Airport")?"""
         words = tuple(key.split())
-        return any(len(w) < len(words) and words[-len(w):] == w for kind, w in self._after if kind in _SUPPORTING_CUES)
+        return any(words[-n:] in self._kind_words for n in range(1, min(len(words), 4)))
 
     def _neighbours(self, text: str, doubtful: list[Match], accepted: list[Match],
                     entities: _Entities) -> list[Match]:

@@ -112,14 +112,24 @@ def geonames_entries() -> Iterator[Entry]:
             admin1_code = f"{country}.{record['admin1code']}"
             admin1 = admin1_names.get(admin1_code)
         population = int(record.get("population") or 0)
-        kind = "city" if population >= 100_000 else "town" if population >= 5_000 else "village"
-        place = Place(id=f"gn:{record['geonameid']}", name=record["name"], kind=kind, country=country,
-                      admin1=admin1, admin1_code=admin1_code, lat=record["latitude"], lon=record["longitude"],
-                      population=population, source="geonames")
-        names = [record["name"]] + _latin_names(record.get("alternatenames") or [])
-        if country in ARABIC_ARTICLE_COUNTRIES:
-            names += [bare for bare in map(without_article, names) if bare]
-        yield Entry(place, names)
+        place = Place(id=f"gn:{record['geonameid']}", name=record["name"], kind=town_kind(population),
+                      country=country, admin1=admin1, admin1_code=admin1_code, lat=record["latitude"],
+                      lon=record["longitude"], population=population, source="geonames")
+        yield Entry(place, geonames_names([record["name"]], record.get("alternatenames") or [], country))
+
+
+def town_kind(population: int) -> str:
+    """What a GeoNames populated place of this size is called here."""
+    return "city" if population >= 100_000 else "town" if population >= 5_000 else "village"
+
+
+def geonames_names(own: list[str], alternates: list[str], country: str) -> list[str]:
+    """A GeoNames place's names worth matching: its own (the first is primary), its Latin-script alternates,
+    and in Arab League countries each without the Arabic article ("Al Qāmishlī" is also "Qāmishlī")."""
+    names = own + _latin_names(alternates)
+    if country in ARABIC_ARTICLE_COUNTRIES:
+        names += [bare for bare in map(without_article, names) if bare]
+    return names
 
 
 def geonames_records() -> list[dict]:
