@@ -28,7 +28,8 @@ from typing import Any
 
 CLAIM_METRICS = ("districts", "provincial_capitals", "territory_share", "border_crossings", "civilian_casualties")
 COMPARATORS = ("exactly", "more_than", "at_least", "nearly", "up_to", "about")
-NON_EVENT_REASONS = ("history", "threat", "plan", "siege", "prediction", "conditional", "denial", "statement")
+NON_EVENT_REASONS = ("history", "threat", "plan", "siege", "prediction", "conditional", "denial", "statement",
+                     "partial_control")
 DEFAULT_TOLERANCE_KM = 25.0
 MAX_GOLD_BYTES = 20_000_000
 
@@ -99,12 +100,17 @@ class GoldEvent:
     place: str
     lat: float | None
     lon: float | None
-    date_from: date
-    date_to: date
+    date_from: date | None       # None (with date_to): the article gives no date for it (an undated page)
+    date_to: date | None
     sentence: str
     tolerance_km: float = DEFAULT_TOLERANCE_KM
     fatalities: int | None = None
     optional: bool = False       # recalled in passing: finding it or not does not count
+    claimed_by: str | None = None   # only a party to the conflict says so
+
+    @property
+    def dated(self) -> bool:
+        return self.date_from is not None
 
 
 @dataclass
@@ -185,9 +191,10 @@ def parse_record(raw: Any) -> GoldRecord:
 def _event(raw: Any, article_id: str) -> GoldEvent:
     if not isinstance(raw, dict):
         raise GoldError("an event must be a JSON object")
-    date_from = _date(raw.get("date_from"), "date_from")
-    date_to = _date(raw.get("date_to") or raw.get("date_from"), "date_to")
-    if date_to < date_from:
+    undated = raw.get("date_from") is None and raw.get("date_to") is None
+    date_from = None if undated else _date(raw.get("date_from"), "date_from")
+    date_to = None if undated else _date(raw.get("date_to") or raw.get("date_from"), "date_to")
+    if date_to is not None and date_from is not None and date_to < date_from:
         raise GoldError(f"event at {raw.get('place')!r}: date_to {date_to} is before date_from {date_from}")
     lat, lon = _number(raw.get("lat"), "lat"), _number(raw.get("lon"), "lon")
     if (lat is None) != (lon is None):
@@ -202,7 +209,7 @@ def _event(raw: Any, article_id: str) -> GoldEvent:
         date_from=date_from, date_to=date_to, sentence=_sentence(raw, article_id),
         tolerance_km=DEFAULT_TOLERANCE_KM if tolerance is None else tolerance,
         fatalities=int(fatalities) if fatalities is not None else None,
-        optional=bool(raw.get("optional", False)),
+        optional=bool(raw.get("optional", False)), claimed_by=raw.get("claimed_by"),
     )
 
 

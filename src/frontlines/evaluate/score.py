@@ -48,8 +48,8 @@ class PairCheck:
     event_type: bool
     place: bool
     distance_km: float | None
-    date_exact: bool
-    date_near: bool
+    date_exact: bool | None      # None: the gold event is undated (the article gives no date)
+    date_near: bool | None
     actor1: bool | None          # None: the gold record does not judge this actor (null in gold)
     actor2: bool | None
     sentence: bool
@@ -57,7 +57,7 @@ class PairCheck:
 
     @property
     def match(self) -> bool:
-        return self.sub_event and self.place and self.date_near
+        return self.sub_event and self.place and self.date_near is not False
 
     @property
     def related(self) -> bool:
@@ -66,7 +66,7 @@ class PairCheck:
 
     def rank(self) -> tuple:
         distance = -(self.distance_km if self.distance_km is not None else 1e9)
-        return (self.match, self.sentence, self.sub_event, self.place, self.date_exact, self.date_near,
+        return (self.match, self.sentence, self.sub_event, self.place, bool(self.date_exact), self.date_near is not False,
                 self.actor1 is not False, self.actor2 is not False, distance)
 
     def wrong(self) -> list[str]:
@@ -76,7 +76,7 @@ class PairCheck:
             out.append("sub-event type")
         if not self.place:
             out.append("place" + (f" ({self.distance_km:.0f} km off)" if self.distance_km is not None else " (no coordinates)"))
-        if not self.date_near:
+        if self.date_near is False:
             out.append("date")
         if self.actor1 is False:
             out.append("actor1")
@@ -225,8 +225,10 @@ def compare(gold: GoldEvent, system: SystemEvent, actor_names: dict[str, str] | 
     else:
         place = gold.lat is None and same_text(gold.place, system.place)
     start, end = system.date_start, system.date_end or system.date_start
-    exact = start is not None and gold.date_from <= start and end <= gold.date_to
-    near = start is not None and gold.date_from - ONE_DAY <= start and end <= gold.date_to + ONE_DAY
+    exact = near = None
+    if gold.dated:
+        exact = start is not None and gold.date_from <= start and end <= gold.date_to
+        near = start is not None and gold.date_from - ONE_DAY <= start and end <= gold.date_to + ONE_DAY
     actor1 = None if gold.actor1 is None else _same_actor(gold.actor1, system.actor1, names)
     actor2 = None if gold.actor2 is None else _same_actor(gold.actor2, system.actor2, names)
     fatalities = None if gold.fatalities is None else (system.fatalities or 0) == gold.fatalities
@@ -265,7 +267,8 @@ def align(golds: list[GoldEvent], systems: list[SystemEvent],
 # -- the evaluation -------------------------------------------------------------------------------
 
 TERRITORY = ("Non-state actor overtakes territory", "Government regains territory", "Non-violent transfer of territory")
-ACCURACY_FIELDS = ("sub_event_type", "place", "date_exact", "date_within_1_day", "actor1", "actor2", "actors", "fatalities")
+ACCURACY_FIELDS = ("sub_event_type", "place", "place_within_25km", "date_exact", "date_within_1_day", "actor1", "actor2",
+                   "actors", "fatalities")
 
 
 def evaluate(gold: list[GoldRecord], events: Iterable[SystemEvent], claims: Iterable[Claim] = (),
@@ -311,7 +314,8 @@ def fusion_check(gold: list[GoldRecord], matches: list[dict[str, Any]]) -> dict[
     refs = {(m["article_id"], m["gold_index"]): m["ref"] for m in matches}
     groups: list[dict[str, Any]] = []
     items = sorted(((g.sub_event_type, fold(g.place), g.date_from, g.date_to, r.article_id, i, g.place)
-                    for r in gold for i, g in enumerate(r.events) if not g.optional and g.sub_event_type in TERRITORY))
+                    for r in gold for i, g in enumerate(r.events)
+                    if not g.optional and g.dated and g.sub_event_type in TERRITORY))
     for sub_event, place, start, end, article_id, i, name in items:
         last = groups[-1] if groups else None
         if last and (last["key"] == (sub_event, place)) and start <= last["end"] + ONE_DAY:
@@ -375,7 +379,9 @@ def _score_events(result: Evaluation, record: GoldRecord, systems: list[SystemEv
 
 def _tally(result: Evaluation, check: PairCheck) -> None:
     acc = result.accuracy
-    for name, ok in (("sub_event_type", check.sub_event), ("place", check.place), ("date_exact", check.date_exact),
+    within_25km = check.distance_km is not None and check.distance_km <= 25.0
+    for name, ok in (("sub_event_type", check.sub_event), ("place", check.place), ("place_within_25km", within_25km),
+                     ("date_exact", check.date_exact),
                      ("date_within_1_day", check.date_near), ("actor1", check.actor1), ("actor2", check.actor2),
                      ("actors", check.actor1 is not False and check.actor2 is not False),
                      ("fatalities", check.fatalities)):
@@ -386,7 +392,7 @@ def _tally(result: Evaluation, check: PairCheck) -> None:
 
 
 def _gold_row(record: GoldRecord, g: GoldEvent) -> dict[str, Any]:
-    window = g.date_from.isoformat() if g.date_from == g.date_to else f"{g.date_from}..{g.date_to}"
+    window = None if not g.dated else g.date_from.isoformat() if g.date_from == g.date_to else f"{g.date_from}..{g.date_to}"
     return {"article_id": record.article_id, "sub_event_type": g.sub_event_type, "place": g.place,
             "date": window, "actor1": g.actor1, "actor2": g.actor2, "sentence": shown(g.sentence)}
 
