@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 HEAD_CHARS = 400
+# A publication date before this, or more than a year after the day it is read, is a placeholder or a typo
+# ("0001-01-01", "9999-12-31"): it is ignored with a warning, never stored (the dates of the text resolve against it).
+EARLIEST_PUBLISHED = date(1900, 1, 1)
 
 _MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
            "nov": 11, "dec": 12}
@@ -72,6 +75,16 @@ def find_dateline(text: str, year: int | None = None) -> Dateline | None:
         return Dateline(text=match.group(0).strip(), start=match.start(), end=match.end(), date=day_,
                         month=month, day=day, agency=agency.strip() if agency else None)
     return None
+
+
+def latest_published(today: date | None = None) -> date:
+    """The latest publication date taken as real: a year after ``today`` (default: the day of reading)."""
+    return (today or date.today()) + timedelta(days=365)
+
+
+def sane_published(day: date, today: date | None = None) -> bool:
+    """Whether ``day`` can be a publication date: from :data:`EARLIEST_PUBLISHED` to :func:`latest_published`."""
+    return EARLIEST_PUBLISHED <= day <= latest_published(today)
 
 
 def parse_date(value: object) -> date | None:

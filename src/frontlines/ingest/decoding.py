@@ -18,6 +18,9 @@ from frontlines.ingest.errors import IngestError
 from frontlines.model import normalise_text
 
 DEFAULT_MAX_BYTES = 5_000_000
+# The longest article text taken, in characters: the English model's own limit (spaCy's ``max_length``). Longer
+# texts are refused at ingest with this reason; a user who raises it gets them analysed in sections.
+DEFAULT_MAX_CHARS = 1_000_000
 
 # Longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS = (
@@ -30,12 +33,20 @@ _DECLARED = re.compile(rb"""(?:encoding|charset)\s*=\s*["']?([A-Za-z0-9._:-]{1,4
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _ASCII = bytes(range(128))
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+# Lone surrogates: a JSON escape like "\\ud83d" without its pair, or a file name's undecodable bytes
+# (Python keeps those as U+DC80-U+DCFF). Neither is Unicode text; the store refuses them.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
 def max_bytes(config: dict) -> int:
     """The size limit for one input file (``config["ingest"]["max_bytes"]``)."""
     return int((config.get("ingest") or {}).get("max_bytes", DEFAULT_MAX_BYTES))
+
+
+def max_chars(settings: dict) -> int:
+    """The length limit for one article's text (``[ingest] max_chars``), given the ``[ingest]`` settings."""
+    return int(settings.get("max_chars", DEFAULT_MAX_CHARS))
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
@@ -160,3 +171,26 @@ def clean_line(value: object, limit: int = 500) -> str | None:
         return None
     text = " ".join(_CONTROLS.sub("", unicodedata.normalize("NFC", str(value))).split())
     return text[:limit] or None
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, the Unicode replacement character."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (and so is not valid Unicode)."""
+    return _SURROGATES.search(text) is not None
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A file name as valid Unicode: bytes that are not UTF-8 become U+FFFD (for display and the store)."""
+    return replace_surrogates(os.fspath(path))
+
+
+def path_key(path: str | os.PathLike[str]) -> str:
+    """A file name as valid Unicode that still tells two names apart: bytes that are not UTF-8 become ``\\xNN``."""
+    name = os.fspath(path)
+    if not has_surrogates(name):
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")

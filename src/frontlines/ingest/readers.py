@@ -9,13 +9,16 @@ from __future__ import annotations
 import email.utils
 import io
 import json
+import math
 import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from frontlines.ingest.datelines import find_dateline, parse_date
-from frontlines.ingest.decoding import clean_line, clean_text, decode, max_bytes, read_bytes
+from frontlines.ingest.datelines import EARLIEST_PUBLISHED, find_dateline, latest_published, parse_date, sane_published
+from frontlines.ingest.decoding import (
+    clean_line, clean_text, decode, has_surrogates, max_bytes, max_chars, path_text, read_bytes, replace_surrogates,
+)
 from frontlines.ingest.errors import IngestError
 from frontlines.ingest.markup import html_to_text
 from frontlines.model import Article
@@ -23,6 +26,7 @@ from frontlines.model import Article
 JSON_FIELDS = ("id", "url", "title", "published", "outlet", "text")
 HTML_MIN_WORDS = 8
 _XML_DECLARATION = re.compile(r"^(\s*<\?xml[^>]*?encoding\s*=\s*)([\"'])[^\"']*\2", re.IGNORECASE)
+_LINE_END = re.compile(r"\r\n?|\n")   # JSON forbids both raw inside a string, so a line never splits one
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
@@ -35,7 +39,7 @@ def read_path(path: Path, config: dict) -> tuple[list[Article], list[str]]:
     text = decode(read_bytes(path, max_bytes(config)))
     settings = config.get("ingest") or {}
     try:
-        articles, warnings = reader(text, str(path), settings)
+        articles, warnings = reader(text, path_text(path), settings)
     except IngestError:
         raise
     except RecursionError:
@@ -63,17 +67,30 @@ def make_article(text: str, source_path: str, settings: dict, *, id: Any = None,
                  outlet: Any = None, published: date | None = None, published_source: str | None = None,
                  extra: dict[str, Any] | None = None, warnings: list[str] | None = None,
                  where: str = "") -> Article | None:
-    """An :class:`Article` from raw parts, or None (with a warning) when there is no text.
+    """An :class:`Article` from raw parts, or None (with a warning) when there is no text or too much of it.
 
     Fills what the parts lack from the text's dateline (date, and the wire agency as outlet), derives the
-    id from the content hash when none is given, and drops URLs that are not http(s).
+    id from the content hash when none is given, and drops URLs that are not http(s). Whatever reaches the
+    article is valid Unicode and storable: lone surrogates become U+FFFD and numbers JSON cannot hold
+    (NaN, Infinity) become null, each with a warning; a publication date out of any sane range is ignored.
     """
     warnings = warnings if warnings is not None else []
+    parts, extra = _storable({"id": id, "title": title, "url": url, "outlet": outlet, "text": text}, extra or {},
+                             warnings, where)
+    id, title, url, outlet, text = (parts[key] for key in ("id", "title", "url", "outlet", "text"))
     body = clean_text(text) if isinstance(text, str) else ""
     if not body:
         warnings.append(f"{where}no text".strip())
         return None
-    extra = dict(extra or {})
+    limit = max_chars(settings)
+    if len(body) > limit:
+        warnings.append(f"{where}text too long: {len(body):,} characters (limit {limit:,}; set [ingest] max_chars)"
+                        .strip())
+        return None
+    if published is not None and not sane_published(published):
+        warnings.append(f"{where}published {published.isoformat()!r} is outside {EARLIEST_PUBLISHED.isoformat()} "
+                        f"to {latest_published().isoformat()}; ignored".strip())
+        published = None
     if published is None:
         dateline = find_dateline(body, _dateline_year(settings))
         if dateline and dateline.date:
@@ -92,6 +109,46 @@ def make_article(text: str, source_path: str, settings: dict, *, id: Any = None,
                       source_path=source_path, extra=extra)
     article.id = _article_id(id, article.content_hash, warnings, where)
     return article
+
+
+def _storable(fields: dict[str, Any], extra: dict[str, Any], warnings: list[str],
+              where: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``fields`` and ``extra`` with lone surrogates replaced (U+FFFD) and NaN/Infinity nulled, each repair named
+    in a warning."""
+    surrogates: list[str] = []
+    numbers: list[str] = []
+    out: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+    for part, values in zip(out, (fields, extra)):
+        for key, value in values.items():
+            problems: set[str] = set()
+            clean_key = _repaired(key, problems)
+            part[clean_key] = _repaired(value, problems)
+            if "unicode" in problems:
+                surrogates.append(str(clean_key))
+            if "number" in problems:
+                numbers.append(str(clean_key))
+    if surrogates:
+        warnings.append(f"{where}invalid Unicode (lone surrogate) in {', '.join(surrogates)}; replaced with U+FFFD"
+                        .strip())
+    if numbers:
+        warnings.append(f"{where}not a finite number in {', '.join(numbers)}; stored as null".strip())
+    return out
+
+
+def _repaired(value: Any, problems: set[str]) -> Any:
+    if isinstance(value, str):
+        if has_surrogates(value):
+            problems.add("unicode")
+            return replace_surrogates(value)
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.add("number")
+        return None
+    if isinstance(value, dict):
+        return {_repaired(k, problems): _repaired(v, problems) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_repaired(v, problems) for v in value]
+    return value
 
 
 def _dateline_year(settings: dict) -> int | None:
@@ -164,9 +221,13 @@ def read_html(text: str, source_path: str, settings: dict) -> tuple[list[Article
 # -- JSON and JSON lines ------------------------------------------------------------------------
 
 def read_jsonl(text: str, source_path: str, settings: dict) -> tuple[list[Article], list[str]]:
-    """One JSON object per line; bad lines are reported by number and skipped, good lines kept."""
+    """One JSON object per line; bad lines are reported by number and skipped, good lines kept.
+
+    Lines end at ``\n``, ``\r\n`` or ``\r`` only: U+2028, U+2029 and the other characters
+    :meth:`str.splitlines` breaks at are allowed raw inside JSON strings.
+    """
     articles, warnings = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_LINE_END.split(text), start=1):
         if not line.strip():
             continue
         where = f"line {number}: "
@@ -178,7 +239,14 @@ def read_jsonl(text: str, source_path: str, settings: dict) -> tuple[list[Articl
         except RecursionError:
             warnings.append(f"{where}invalid JSON (nested too deeply)")
             continue
-        article = _from_record(record, source_path, settings, warnings, where)
+        except ValueError as exc:  # an integer of more digits than Python converts
+            warnings.append(f"{where}invalid JSON ({str(exc)[:120]})")
+            continue
+        try:
+            article = _from_record(record, source_path, settings, warnings, where)
+        except RecursionError:
+            warnings.append(f"{where}invalid JSON (nested too deeply)")
+            continue
         if article:
             articles.append(article)
     return articles, warnings
@@ -190,6 +258,8 @@ def read_json(text: str, source_path: str, settings: dict) -> tuple[list[Article
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IngestError(f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise IngestError(f"invalid JSON ({str(exc)[:120]})") from None
     records = data if isinstance(data, list) else [data]
     articles, warnings = [], []
     for number, record in enumerate(records, start=1):

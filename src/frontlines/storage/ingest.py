@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+
+import duckdb
 
 from frontlines.model import DATE_SOURCES, Article
-from frontlines.storage import ARTICLE_COLUMNS, Store, to_json
+from frontlines.storage import ARTICLE_COLUMNS, Store, StoreError, to_json
+
+
+class UnstorableError(StoreError):
+    """A file's articles hold a value the store cannot take; nothing of the file was stored."""
+
 
 @dataclass
 class Added:
@@ -21,11 +28,19 @@ def add_articles(store: Store, articles: list[Article]) -> Added:
     The batch form of :meth:`Store.add_article`, plus one thing: a copy of a stored text whose
     publication date is better attested (field > feed > html > dateline > none) replaces the stored
     date and sends the article back for processing (its dates resolve against it); missing title,
-    url and outlet are filled in. Nothing else about a stored article changes.
+    url and outlet are filled in. Nothing else about a stored article changes. A value the store refuses
+    raises :class:`UnstorableError` (the transaction is rolled back).
     """
-    done = Added()
     if not articles:
-        return done
+        return Added()
+    try:
+        return _add_articles(store, articles)
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        raise UnstorableError(f"cannot store: {str(exc)[:200]}") from None
+
+
+def _add_articles(store: Store, articles: list[Article]) -> Added:
+    done = Added()
     with store.transaction():
         known = store.con.execute(
             "SELECT id, content_hash, published_source, title, url, outlet FROM articles "
@@ -82,3 +97,15 @@ def last_logged(store: Store, path: str) -> tuple[str, str] | None:
     row = store.con.execute(
         "SELECT status, reason FROM ingest_log WHERE path = ? ORDER BY logged_at DESC LIMIT 1", [path]).fetchone()
     return (row[0], row[1] or "") if row else None
+
+
+def clear_published_outside(store: Store, earliest: date, latest: date) -> list[tuple[str, date]]:
+    """Forget publication dates outside ``earliest``..``latest`` (stored before ingest checked them) and send those
+    articles back for processing; the (id, date) pairs cleared."""
+    with store.transaction():
+        rows = store.con.execute("SELECT id, published FROM articles WHERE published < ? OR published > ? ORDER BY id",
+                                 [earliest, latest]).fetchall()
+        if rows:
+            store.con.execute("UPDATE articles SET published = NULL, published_source = NULL, processed_at = NULL "
+                              "WHERE published < ? OR published > ?", [earliest, latest])
+    return [(row[0], row[1]) for row in rows]
