@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from frontlines.model import Article
 from frontlines.pipeline import Pipeline, PipelineContext, corpus_stages, load_config
@@ -17,6 +17,9 @@ from frontlines.scale.local import batched
 from frontlines.storage import DEFAULT_DB_NAME, Store
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+T = TypeVar("T")
+READ_BATCH_BYTES = 16_000_000   # article text read from the store at once, unless one article alone is larger
+STREAM_BASE_BYTES = 16 * 2**20  # with 4 bytes of DuckDB memory per byte read: what the streaming cap must allow
 
 
 def new_run_id() -> str:
@@ -63,11 +66,12 @@ def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engi
                     address: str | None = None, out_dir: Path | None = None,
                     progress: Progress | None = None) -> tuple[int, dict[str, float]]:
     """Run the per-article pipeline over every stored article not yet processed; save each atomically."""
-    pending = store.article_ids(unprocessed_only=True)
+    pending = store.pending_sizes()
     if not pending:
         return 0, {}
     batch_size = int(config["pipeline"].get("batch_size", 64))
-    articles = _stream_articles(store, pending, batch_size)
+    reads = list(bounded_batches(pending, batch_size, lambda item: item[1]))
+    articles = (article for read in reads for article in store.articles([article_id for article_id, _ in read]))
     timings: dict[str, float] = {}
     if engine == "ray":
         from frontlines.scale import process_ray
@@ -81,8 +85,9 @@ def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engi
         results = pipeline.pipe(articles)
         timings = pipeline.timings
     done = 0
-    with store.streaming():
-        for batch in batched(results, batch_size):
+    largest = max(sum(size for _, size in read) for read in reads)
+    with store.streaming(at_least=STREAM_BASE_BYTES + 4 * largest):
+        for batch in bounded_batches(results, batch_size, lambda article: len(article.text.encode("utf-8"))):
             for article in batch:
                 article.doc = None
             store.save_annotations(batch)   # one transaction per batch: a killed run loses at most this batch
@@ -90,6 +95,23 @@ def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engi
             if progress:
                 progress("understand", done, len(pending))
     return done, dict(timings)
+
+
+def bounded_batches(items: Iterable[T], batch_size: int, size: Callable[[T], int],
+                    max_bytes: int = READ_BATCH_BYTES) -> Iterator[list[T]]:
+    """Consecutive lists of at most ``batch_size`` items and ``max_bytes`` of text (one item alone may be larger),
+    read lazily: a few long articles never make one read or write the streaming memory cap cannot hold."""
+    current: list[T] = []
+    total = 0
+    for item in items:
+        bytes_ = size(item)
+        if current and (len(current) >= batch_size or total + bytes_ > max_bytes):
+            yield current
+            current, total = [], 0
+        current.append(item)
+        total += bytes_
+    if current:
+        yield current
 
 
 def _stream_articles(store: Store, ids: list[str], batch_size: int) -> Iterator[Article]:
@@ -130,6 +152,8 @@ def summarise(store: Store, report: Any, processed: int, stages: dict[str, Any],
         "files": by_status,
         "failures": [{"path": f.path, "status": f.status, "reason": f.reason} for f in report.files
                      if f.status in ("skipped", "error")],
+        "warning_count": len(report.warnings),
+        "warnings": report.warnings,
         "articles_added": len(report.new_ids),
         "articles_total": counts.get("articles", 0),
         "articles_processed": processed,

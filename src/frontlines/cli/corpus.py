@@ -18,6 +18,7 @@ from frontlines.pipeline import load_config
 from frontlines.storage import Store, StoreError
 
 console = Console(stderr=False)
+WARNINGS_SHOWN = 10   # per-line warnings printed at the end of a run; --json has them all
 
 
 class Engine(str, Enum):
@@ -45,7 +46,7 @@ def _open_store(db: Path, read_only: bool = False) -> Store:
     try:
         return Store(db, read_only=read_only)
     except StoreError as exc:
-        console.print(f"[red]{escape(str(exc))}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2)
 
 
@@ -64,9 +65,13 @@ def run(
     """Run every stage over INPUTS and write the outputs to OUT. Running it again on the same input changes nothing."""
     from frontlines.run import nothing_read, run_corpus
 
-    with _progress(enabled=not as_json) as report:
-        summary = run_corpus(inputs, out, db, _config(config, max_bytes), workers=workers, engine=engine.value,
-                             address=address, progress=report)
+    try:
+        with _progress(enabled=not as_json) as report:
+            summary = run_corpus(inputs, out, db, _config(config, max_bytes), workers=workers, engine=engine.value,
+                                 address=address, progress=report)
+    except StoreError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:
@@ -93,6 +98,7 @@ def ingest(
         report = ingest_paths(inputs, store, cfg, new_run_id())
         groups = group_duplicates_stage(store, PipelineContext(cfg, store))
         _print_files(report.files)
+        print_warnings(report.warnings)
         console.print(f"{len(report.new_ids)} new article(s); {store.count('articles')} in the store; duplicates: {groups}")
         if not any(f.status in ("read", "unchanged") for f in report.files) and report.files:
             raise typer.Exit(1)
@@ -163,7 +169,19 @@ def print_summary(summary: dict[str, Any]) -> None:
     console.print(table)
     for failure in summary["failures"]:
         console.print(f"  [yellow]{failure['status']}[/yellow] {escape(failure['path'])}: {escape(failure['reason'])}")
+    print_warnings(summary.get("warnings", []))
     console.print(f"outputs in [bold]{escape(summary['out_dir'])}[/bold]; store {escape(summary['db'])}")
+
+
+def print_warnings(warnings: list[dict[str, str]]) -> None:
+    """How many parts of the input were dropped or repaired, and the first few (``--json`` lists them all)."""
+    if not warnings:
+        return
+    console.print(f"{len(warnings)} warning(s) about parts of files (dropped lines, repaired fields):")
+    for item in warnings[:WARNINGS_SHOWN]:
+        console.print(f"  [yellow]warning[/yellow] {escape(item['path'])}: {escape(item['warning'])}")
+    if len(warnings) > WARNINGS_SHOWN:
+        console.print(f"  and {len(warnings) - WARNINGS_SHOWN} more (`run --json` and the run record list them all)")
 
 
 def _print_files(files: list[Any]) -> None:

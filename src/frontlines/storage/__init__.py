@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from contextlib import contextmanager
 from dataclasses import asdict, fields, is_dataclass
@@ -45,6 +46,31 @@ class StoreError(RuntimeError):
     """The store file cannot be opened or is not a frontlines store."""
 
 
+_MEMORY_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+                 "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
+
+
+def memory_bytes(limit: str) -> int:
+    """A DuckDB memory setting ("64MB", "1.5GiB", "500000B") in bytes; 0 when it cannot be read."""
+    found = re.fullmatch(r"\s*([\d.]+)\s*([a-zA-Z]*)\s*", limit)
+    unit = _MEMORY_UNITS.get(found.group(2).lower()) if found else None
+    try:
+        return int(float(found.group(1)) * unit) if found and unit else 0
+    except ValueError:
+        return 0
+
+
+def _open_problem(path: str, exc: duckdb.Error) -> str:
+    """Why a store file would not open, in one line; another process holding it is the usual reason."""
+    message = str(exc)
+    if "Conflicting lock" in message:
+        pid = re.search(r"\(PID (\d+)\)", message)
+        holder = f"process {pid.group(1)}" if pid else "another process"
+        return (f"store {path} is in use by {holder} (a `frontlines serve`, or another run or ingest): "
+                "stop it or wait for it to finish, or use another --db")
+    return f"cannot open store {path}: {message.splitlines()[0] if message else type(exc).__name__}"
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -81,7 +107,7 @@ class Store:
         try:
             self.con = duckdb.connect(self.path, read_only=read_only, config=config)
         except duckdb.Error as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+            raise StoreError(_open_problem(self.path, exc)) from exc
         self._lock = threading.RLock()
         self._depth = 0
         if not read_only:
@@ -92,15 +118,18 @@ class Store:
         self.con.close()
 
     @contextmanager
-    def streaming(self, memory_limit: str | None = None) -> Iterator["Store"]:
+    def streaming(self, memory_limit: str | None = None, at_least: int = 0) -> Iterator["Store"]:
         """A phase that reads each article once and writes small batches (the per-article pipeline): DuckDB's
         cap drops to ``memory_limit`` (default ``$FRONTLINES_DB_STREAM_MEMORY`` or ``STREAMING_MEMORY_LIMIT``)
         and comes back after. Under the run-wide cap the page cache fills with article text read once, so the
-        process grew with the corpus (about 4.5 KiB per article, measured at 100,000)."""
+        process grew with the corpus (about 4.5 KiB per article, measured at 100,000). ``at_least`` (bytes) keeps
+        the cap above what the phase's largest read needs (a long article under a raised ``max_bytes``)."""
         if self.memory_limit is None:   # an in-memory store's data lives in that memory: never squeeze it
             yield self
             return
         limit = memory_limit or os.environ.get("FRONTLINES_DB_STREAM_MEMORY") or STREAMING_MEMORY_LIMIT
+        if at_least > memory_bytes(limit):
+            limit = f"{at_least}B"
         self.con.execute("SET memory_limit = ?", [limit])
         try:
             yield self
@@ -244,6 +273,11 @@ class Store:
                    len(article.text.split()))
             self._insert("articles", ARTICLE_COLUMNS, [row])
             return True
+
+    def pending_sizes(self) -> list[tuple[str, int]]:
+        """The articles not yet processed, in id order, with the size of their text in bytes."""
+        return self.con.execute(
+            "SELECT id, strlen(text) FROM articles WHERE processed_at IS NULL ORDER BY id").fetchall()
 
     def article_ids(self, unprocessed_only: bool = False) -> list[str]:
         where = "WHERE processed_at IS NULL" if unprocessed_only else ""

