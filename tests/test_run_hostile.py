@@ -183,3 +183,126 @@ def test_a_store_held_by_another_process_is_one_line_and_exit_2(held_store, tmp_
     assert result.output.strip().splitlines() == [
         f"store {db} is in use by process {pid} (a `frontlines serve`, or another run or ingest): stop it or wait "
         "for it to finish, or use another --db"]
+
+
+# -- the per-article guard ------------------------------------------------------------------------------------
+
+class Poison:
+    """A stage that fails on any article saying POISON (one at a time)."""
+
+    def __init__(self, settings, context=None) -> None:
+        pass
+
+    def __call__(self, article: Article) -> Article:
+        if "POISON" in article.text:
+            raise ValueError("cannot read this article\nsecond line of the error")
+        article.extra["poison_checked"] = True
+        return article
+
+
+class PoisonBatch:
+    """A batching stage that fails for a whole batch when one article in it says BAD BATCH."""
+    batch_size = 4
+
+    def __init__(self, settings, context=None) -> None:
+        pass
+
+    def pipe(self, articles):
+        batch = list(articles)
+        if any("BAD BATCH" in a.text for a in batch):
+            raise RuntimeError("batch refused")
+        for article in batch:
+            article.extra["batch_checked"] = True
+            yield article
+
+
+def _poison_config(tmp_path: Path) -> Path:
+    path = tmp_path / "poison.toml"
+    path.write_text(load_config_text().replace(
+        'components = ["sentences", "language", "places", "actors", "dates", "quantities", "claims", "modality", "events"]',
+        'components = ["sentences", "batch", "poison", "dates"]') + """
+[components.poison]
+factory = "test_run_hostile:Poison"
+
+[components.batch]
+factory = "test_run_hostile:PoisonBatch"
+""", encoding="utf-8")
+    return path
+
+
+def load_config_text() -> str:
+    from frontlines.pipeline import DEFAULT_CONFIG
+    return DEFAULT_CONFIG.read_text(encoding="utf-8")
+
+
+def test_the_pipeline_marks_the_failing_article_and_goes_on():
+    from frontlines.pipeline import Pipeline
+
+    config = load_config(overrides={"pipeline": {"components": ["sentences", "batch", "poison"]},
+                                    "components": {"poison": {"factory": "test_run_hostile:Poison"},
+                                                   "batch": {"factory": "test_run_hostile:PoisonBatch"}}})
+    articles = [Article(id=f"a{i}", text={2: "POISON ", 6: "BAD BATCH "}.get(i, "") + PARAGRAPH) for i in range(10)]
+    done = list(Pipeline(config).pipe(articles))
+    assert [a.id for a in done] == [f"a{i}" for i in range(10)]
+    failed = {a.id: (a.failure.stage, a.failure.reason) for a in done if a.failure}
+    assert failed == {"a2": ("poison", "ValueError: cannot read this article"),
+                      "a6": ("batch", "RuntimeError: batch refused")}
+    assert all(a.extra == {"batch_checked": True, "poison_checked": True} for a in done if not a.failure)
+    assert done[2].extra == {"batch_checked": True}
+    assert all(a.sentences for a in done)
+
+
+def test_a_run_records_a_failing_article_and_exits_0(tmp_path, monkeypatch):
+    records = [{"id": f"r{i}", "published": "2021-08-15",
+                "text": {1: "BAD BATCH ", 3: "POISON "}.get(i, "") + f"{i}: " + PARAGRAPH} for i in range(6)]
+    (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    config = _poison_config(tmp_path)
+    args = [str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "out"), "--config", str(config)]
+    result = _run(*args, "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["articles_processed"] == 4
+    path = str(tmp_path / "in.jsonl")
+    assert summary["articles_failed"] == [
+        {"article_id": "r1", "stage": "batch", "reason": "RuntimeError: batch refused", "path": path},
+        {"article_id": "r3", "stage": "poison", "reason": "ValueError: cannot read this article", "path": path}]
+    db = str(tmp_path / "out" / "frontlines.duckdb")
+    listed = CliRunner().invoke(app, ["failures", "--db", db, "--json"])
+    assert listed.exit_code == 0
+    rows = json.loads(listed.output)
+    assert [(r["article_id"], r["stage"], r["source_path"]) for r in rows] == [("r1", "batch", path),
+                                                                             ("r3", "poison", path)]
+    text = CliRunner().invoke(app, ["failures", "--db", db])
+    assert "r3" in text.output and "batch refused" in text.output
+    with Store(db, read_only=True) as store:
+        assert store.article_ids(unprocessed_only=True) == []
+        assert store.count("sentences") == 4 * 2   # nothing kept of the failed articles
+    # Not tried again while nothing changed; tried again under a new version.
+    again = json.loads(_run(*args, "--json").output)
+    assert again["articles_processed"] == 0 and again["articles_failed"] == []
+    monkeypatch.setattr("frontlines.run.__version__", "99.0")
+    retried = json.loads(_run(*args, "--json").output)
+    assert [a["article_id"] for a in retried["articles_failed"]] == ["r1", "r3"]
+    plain = _run(*args)
+    assert plain.exit_code == 0 and "articles failed this run" in plain.output
+
+
+def test_a_value_the_store_refuses_fails_only_its_article(tmp_path):
+    from frontlines.run import save_batch
+
+    with Store(tmp_path / "s.duckdb") as store:
+        good = [Article(id=f"g{i}", text=f"{i} " + PARAGRAPH) for i in range(3)]
+        bad = Article(id="bad", text="Bad " + PARAGRAPH)
+        for article in [*good, bad]:
+            store.add_article(article)
+        from frontlines.understand.sentences import split_sentences
+        for article in [*good, bad]:
+            article.sentences = split_sentences(article.text)
+        bad.sentences[0].text = "\ud800"   # not Unicode: DuckDB refuses it
+        lost = save_batch(store, [good[0], bad, *good[1:]])
+        assert [a.id for a in lost] == ["bad"] and bad.failure.stage == "store"
+        assert store.article_ids(unprocessed_only=True) == []
+        assert [f["article_id"] for f in store.failures()] == ["bad"]
+        assert store.count("sentences") == 3 * 2
+        bad.sentences[0].text, bad.failure = "Bad", None   # analysed again, it succeeds: no longer failed
+        assert save_batch(store, [bad]) == [] and store.failures() == []

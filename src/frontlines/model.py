@@ -254,6 +254,13 @@ class ControlInterval:
 
 
 @dataclass
+class ArticleFailure:
+    """Why a per-article stage gave up on an article: the stage and the error, in one line."""
+    stage: str
+    reason: str
+
+
+@dataclass
 class Article:
     """One news article: the ``Doc`` of frontlines."""
     id: str
@@ -276,6 +283,7 @@ class Article:
     quantities: list[Quantity] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     mentions: list[EventMention] = field(default_factory=list)
+    failure: ArticleFailure | None = None  # set when a stage failed on it; later stages pass it by
     doc: Any = None                        # the spaCy Doc; transient, never stored
 
     def __post_init__(self) -> None:

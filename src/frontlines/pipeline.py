@@ -4,6 +4,10 @@ A component is built by a factory ``(settings: dict, context: PipelineContext) -
 and is callable on one :class:`Article`; it may also offer ``pipe(articles)`` to work in
 batches (the statistical model does). ``Pipeline.pipe`` streams: articles flow through
 every component in bounded batches, never all at once.
+
+Every component runs under a guard: an exception on one article sets ``article.failure`` (the stage and
+the reason), later components pass that article by, and the others go on. A batch that fails in a
+batching component is run again one article at a time to find the article at fault.
 """
 from __future__ import annotations
 
@@ -12,10 +16,11 @@ import importlib
 import time
 import tomllib
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from frontlines.model import Article
+from frontlines.model import Article, ArticleFailure
 
 DEFAULT_CONFIG = Path(__file__).parent / "data" / "pipeline.toml"
 
@@ -90,40 +95,49 @@ class Pipeline:
 
     def _timed(self, name: str, component: Any, articles: Iterable[Article]) -> Iterator[Article]:
         if hasattr(component, "pipe"):
-            source = iter(articles)
-            inner = component.pipe(_Pausing(source, self, name))
-            while True:
-                started = time.perf_counter()
-                try:
-                    article = next(inner)
-                except StopIteration:
-                    self.timings[name] += time.perf_counter() - started
-                    return
-                self.timings[name] += time.perf_counter() - started
+            yield from self._batched(name, component, articles)
+            return
+        for article in articles:
+            if article.failure is not None:
                 yield article
-        else:
-            for article in articles:
-                started = time.perf_counter()
+                continue
+            started = time.perf_counter()
+            try:
                 result = component(article)
-                self.timings[name] += time.perf_counter() - started
-                yield result
+            except Exception as exc:  # noqa: BLE001 - one article's failure is recorded, the run goes on
+                article.failure, result = failure(name, exc), article
+            self.timings[name] += time.perf_counter() - started
+            yield result
+
+    def _batched(self, name: str, component: Any, articles: Iterable[Article]) -> Iterator[Article]:
+        """A batching component over chunks of its own batch size; a chunk that raises is run again article by
+        article, and the article that still raises is marked failed."""
+        source, size = iter(articles), max(1, int(getattr(component, "batch_size", 16)))
+        while chunk := list(islice(source, size)):
+            healthy = [a for a in chunk if a.failure is None]
+            started = time.perf_counter()
+            try:
+                done = iter(list(component.pipe(iter(healthy))))
+            except Exception:  # noqa: BLE001 - find the article at fault
+                done = iter(self._one_by_one(name, component, healthy))
+            self.timings[name] += time.perf_counter() - started
+            yield from (article if article.failure is not None else next(done) for article in chunk)
+
+    @staticmethod
+    def _one_by_one(name: str, component: Any, articles: list[Article]) -> list[Article]:
+        out = []
+        for article in articles:
+            try:
+                out += list(component.pipe(iter([article])))
+            except Exception as exc:  # noqa: BLE001 - recorded on the article
+                article.failure = failure(name, exc)
+        return out
 
 
-class _Pausing:
-    """Wraps an upstream iterator so time spent upstream is not charged to a batching component."""
-
-    def __init__(self, source: Iterator[Article], pipeline: Pipeline, name: str) -> None:
-        self.source, self.pipeline, self.name = source, pipeline, name
-
-    def __iter__(self) -> "_Pausing":
-        return self
-
-    def __next__(self) -> Article:
-        started = time.perf_counter()
-        try:
-            return next(self.source)
-        finally:
-            self.pipeline.timings[self.name] -= time.perf_counter() - started
+def failure(stage: str, exc: BaseException) -> ArticleFailure:
+    """An :class:`ArticleFailure` for ``exc`` raised in ``stage``: the error's type and first line."""
+    message = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    return ArticleFailure(stage=stage, reason=f"{type(exc).__name__}: {message}" if message else type(exc).__name__)
 
 
 def corpus_stages(config: dict[str, Any]) -> list[tuple[str, Callable[..., dict[str, Any]]]]:

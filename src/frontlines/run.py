@@ -11,10 +11,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
+from frontlines import __version__
 from frontlines.model import Article
-from frontlines.pipeline import Pipeline, PipelineContext, corpus_stages, load_config
+from frontlines.pipeline import Pipeline, PipelineContext, corpus_stages, failure, load_config
 from frontlines.scale.local import batched
-from frontlines.storage import DEFAULT_DB_NAME, Store
+from frontlines.storage import DEFAULT_DB_NAME, Store, UnstorableError
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 T = TypeVar("T")
@@ -40,11 +41,12 @@ def run_corpus(inputs: Sequence[str | Path], out_dir: str | Path, db_path: str |
     with Store(db_path) as store:
         report = ingest_paths(inputs, store, config, run_id,
                               progress=(lambda path: progress("ingest", 0, 0)) if progress else None)
+        failed: list[Article] = []
         processed, timings = process_pending(store, config, workers=workers, engine=engine, address=address,
-                                             out_dir=out_dir, progress=progress)
+                                             out_dir=out_dir, progress=progress, failed=failed)
         stages = run_corpus_stages(store, config)
         outputs = write_outputs(store, out_dir)
-        summary = summarise(store, report, processed, stages, timings, outputs, db_path, out_dir, run_id)
+        summary = summarise(store, report, processed, stages, timings, outputs, db_path, out_dir, run_id, failed)
         store.record_run(run_id, started, [str(i) for i in inputs], summary)
     return summary
 
@@ -63,9 +65,15 @@ def with_imported_places(config: dict[str, Any], store: Store) -> dict[str, Any]
 
 
 def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engine: str = "local",
-                    address: str | None = None, out_dir: Path | None = None,
-                    progress: Progress | None = None) -> tuple[int, dict[str, float]]:
-    """Run the per-article pipeline over every stored article not yet processed; save each atomically."""
+                    address: str | None = None, out_dir: Path | None = None, progress: Progress | None = None,
+                    failed: list[Article] | None = None) -> tuple[int, dict[str, float]]:
+    """Run the per-article pipeline over every stored article not yet processed; save each atomically; return how
+    many were analysed and the seconds each component took.
+
+    An article a stage failed on is recorded as failed in the store (and appended to ``failed``) and the run
+    goes on; a failed article is tried again when its text or the frontlines version has changed.
+    """
+    store.retry_failures(__version__)
     pending = store.pending_sizes()
     if not pending:
         return 0, {}
@@ -84,17 +92,42 @@ def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engi
         pipeline = Pipeline(config, store=store)
         results = pipeline.pipe(articles)
         timings = pipeline.timings
-    done = 0
+    done = analysed = 0
     largest = max(sum(size for _, size in read) for read in reads)
     with store.streaming(at_least=STREAM_BASE_BYTES + 4 * largest):
         for batch in bounded_batches(results, batch_size, lambda article: len(article.text.encode("utf-8"))):
             for article in batch:
                 article.doc = None
-            store.save_annotations(batch)   # one transaction per batch: a killed run loses at most this batch
+            lost = save_batch(store, batch)   # one transaction per batch: a killed run loses at most this batch
+            if failed is not None:
+                failed.extend(lost)
             done += len(batch)
+            analysed += len(batch) - len(lost)
             if progress:
                 progress("understand", done, len(pending))
-    return done, dict(timings)
+    return analysed, dict(timings)
+
+
+def save_batch(store: Store, batch: list[Article]) -> list[Article]:
+    """Save a batch's annotations and its failures in one transaction; the articles that failed.
+
+    When the store refuses a value, the batch is saved article by article and the one refused is recorded as
+    failed at the stage ``store``.
+    """
+    try:
+        with store.transaction():
+            store.save_annotations([a for a in batch if a.failure is None])
+            store.save_failures(batch, __version__)
+    except UnstorableError:
+        for article in batch:
+            if article.failure is None:
+                try:
+                    store.save_annotations([article])
+                    continue
+                except UnstorableError as exc:
+                    article.failure = failure("store", exc)
+            store.save_failures([article], __version__)
+    return [a for a in batch if a.failure is not None]
 
 
 def bounded_batches(items: Iterable[T], batch_size: int, size: Callable[[T], int],
@@ -139,7 +172,8 @@ def write_outputs(store: Store, out_dir: Path) -> list[Path]:
 
 
 def summarise(store: Store, report: Any, processed: int, stages: dict[str, Any], timings: dict[str, float],
-              outputs: list[Path], db_path: Path, out_dir: Path, run_id: str) -> dict[str, Any]:
+              outputs: list[Path], db_path: Path, out_dir: Path, run_id: str,
+              failed: Sequence[Article] = ()) -> dict[str, Any]:
     """The one-screen summary: what was read, skipped and why, and what the store now holds."""
     by_status: dict[str, int] = {}
     for result in report.files:
@@ -157,6 +191,8 @@ def summarise(store: Store, report: Any, processed: int, stages: dict[str, Any],
         "articles_added": len(report.new_ids),
         "articles_total": counts.get("articles", 0),
         "articles_processed": processed,
+        "articles_failed": [{"article_id": a.id, "stage": a.failure.stage, "reason": a.failure.reason,
+                             "path": a.source_path} for a in failed if a.failure is not None],
         "undated_articles": store.undated_articles(),
         "duplicate_groups": stages.get("duplicates", {}),
         "event_mentions": counts.get("event_mentions", 0),

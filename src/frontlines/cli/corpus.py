@@ -148,6 +148,30 @@ def stats(
     console.print(table)
 
 
+@app.command()
+def failures(
+    db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Articles a per-article stage failed on: which stage, why, and from which file. They are tried again when
+    their text or the frontlines version changes."""
+    with _open_store(db, read_only=True) as store:
+        rows = store.failures()
+    if as_json:
+        print(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        console.print("no failed articles")
+        return
+    table = Table(title=f"{len(rows)} failed article(s) in {escape(str(db))}")
+    for column in ("article", "stage", "reason", "file", "when", "version"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(escape(row["article_id"]), escape(row["stage"] or ""), escape(row["reason"] or ""),
+                      escape(row["source_path"] or ""), str(row["failed_at"])[:19], escape(row["code_version"] or ""))
+    console.print(table)
+
+
 def print_summary(summary: dict[str, Any]) -> None:
     """The one-screen end-of-run summary."""
     files = summary["files"]
@@ -160,6 +184,7 @@ def print_summary(summary: dict[str, Any]) -> None:
         ("new articles", summary["articles_added"]), ("articles in the store", summary["articles_total"]),
         ("articles without a publication date", summary["undated_articles"]),
         ("articles analysed this run", summary["articles_processed"]),
+        ("articles failed this run (frontlines failures)", len(summary.get("articles_failed", []))),
         ("duplicate groups", summary["duplicate_groups"].get("groups", "-")),
         ("event mentions", summary["event_mentions"]), ("events (fused)", summary["events"]),
         ("claims", summary["claims"]), ("control intervals", summary["control_intervals"]),
@@ -170,6 +195,7 @@ def print_summary(summary: dict[str, Any]) -> None:
     for failure in summary["failures"]:
         console.print(f"  [yellow]{failure['status']}[/yellow] {escape(failure['path'])}: {escape(failure['reason'])}")
     print_warnings(summary.get("warnings", []))
+    print_failed_articles(summary.get("articles_failed", []))
     console.print(f"outputs in [bold]{escape(summary['out_dir'])}[/bold]; store {escape(summary['db'])}")
 
 
@@ -182,6 +208,15 @@ def print_warnings(warnings: list[dict[str, str]]) -> None:
         console.print(f"  [yellow]warning[/yellow] {escape(item['path'])}: {escape(item['warning'])}")
     if len(warnings) > WARNINGS_SHOWN:
         console.print(f"  and {len(warnings) - WARNINGS_SHOWN} more (`run --json` and the run record list them all)")
+
+
+def print_failed_articles(failed: list[dict[str, Any]]) -> None:
+    """The articles a stage failed on this run (the first few; ``frontlines failures`` lists every one)."""
+    for item in failed[:WARNINGS_SHOWN]:
+        console.print(f"  [red]failed[/red] article {escape(item['article_id'])} at {escape(item['stage'])}: "
+                      f"{escape(item['reason'])}")
+    if len(failed) > WARNINGS_SHOWN:
+        console.print(f"  and {len(failed) - WARNINGS_SHOWN} more failed articles (`frontlines failures` lists them)")
 
 
 def _print_files(files: list[Any]) -> None:

@@ -46,6 +46,13 @@ class StoreError(RuntimeError):
     """The store file cannot be opened or is not a frontlines store."""
 
 
+class UnstorableError(StoreError):
+    """Values the store cannot take (the transaction was rolled back, nothing of them was stored)."""
+
+
+_UNSTORABLE = (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.ConstraintException)
+
+
 _MEMORY_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
                  "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
 
@@ -250,7 +257,8 @@ class Store:
             raise StoreError(f"no table {table!r}")
         cols = [r[0] for r in self.con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
-        skip = {"ingested_at", "processed_at", "read_at", "logged_at", "applied_at", "timestamp", "started_at", "finished_at"}
+        skip = {"ingested_at", "processed_at", "read_at", "logged_at", "applied_at", "timestamp", "started_at", "finished_at",
+                "failed_at"}
         keep = ", ".join(f'"{c}"' for c in cols if c not in skip)
         value = self.con.execute(f"SELECT coalesce(sum(hash({keep})), 0)::VARCHAR FROM {table}").fetchone()[0]
         return str(value)
@@ -339,6 +347,12 @@ class Store:
         batch = [articles] if isinstance(articles, Article) else list(articles)
         if not batch:
             return
+        try:
+            self._save_annotations(batch)
+        except _UNSTORABLE as exc:
+            raise UnstorableError(f"cannot store: {str(exc).splitlines()[0][:200]}") from None
+
+    def _save_annotations(self, batch: list[Article]) -> None:
         ids = [a.id for a in batch]
         rows: dict[str, list[tuple]] = {table: [] for table in ARTICLE_TABLES}
         for article in batch:
@@ -355,7 +369,45 @@ class Store:
             self.save_places(_first_places(batch), replace=False)
             for table in ARTICLE_TABLES:
                 self._insert(table, ANNOTATION_COLUMNS[table], rows[table])
+            if self.con.execute("SELECT 1 FROM article_failures LIMIT 1").fetchone():   # rare: skip the scan
+                self.con.execute("DELETE FROM article_failures WHERE list_contains(?, article_id)", [ids])
             self.con.execute("UPDATE articles SET processed_at = now() WHERE list_contains(?, id)", [ids])
+
+    def save_failures(self, articles: Sequence[Article], code_version: str) -> None:
+        """Record why each article failed (``article.failure``), drop whatever was derived from it before and mark
+        it processed: it is tried again only when its text or the code version changes (:meth:`retry_failures`)."""
+        failed = [a for a in articles if a.failure is not None]
+        if not failed:
+            return
+        ids = [a.id for a in failed]
+        with self.transaction():
+            for table in ARTICLE_TABLES:
+                self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
+            self.con.execute("DELETE FROM article_failures WHERE list_contains(?, article_id)", [ids])
+            self.con.executemany("INSERT INTO article_failures VALUES (?, ?, ?, ?, ?, now())",
+                                 [(a.id, a.failure.stage, a.failure.reason, a.content_hash, code_version)
+                                  for a in failed])
+            self.con.execute("UPDATE articles SET processed_at = now() WHERE list_contains(?, id)", [ids])
+
+    def retry_failures(self, code_version: str) -> list[str]:
+        """Send back for processing the failed articles whose text or code version has changed since; their ids."""
+        with self.transaction():
+            ids = [r[0] for r in self.con.execute(
+                """SELECT f.article_id FROM article_failures f JOIN articles a ON a.id = f.article_id
+                   WHERE (f.code_version <> ? OR f.content_hash <> a.content_hash) AND a.processed_at IS NOT NULL
+                   ORDER BY f.article_id""", [code_version]).fetchall()]
+            if ids:
+                self.con.execute("UPDATE articles SET processed_at = NULL WHERE list_contains(?, id)", [ids])
+        return ids
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Every article a per-article stage failed on: id, stage, reason, when, under which version, its file."""
+        if "article_failures" not in self.tables():   # a store from before failures were recorded, opened read-only
+            return []
+        return self._dicts(
+            """SELECT f.article_id, f.stage, f.reason, f.failed_at, f.code_version, a.source_path, a.title
+               FROM article_failures f LEFT JOIN articles a ON a.id = f.article_id
+               ORDER BY f.failed_at, f.article_id""")
 
     def _load_annotations(self, article: Article) -> None:
         a = article.id

@@ -4,14 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import duckdb
-
 from frontlines.model import DATE_SOURCES, Article
-from frontlines.storage import ARTICLE_COLUMNS, Store, StoreError, to_json
+from frontlines.storage import _UNSTORABLE, ARTICLE_COLUMNS, Store, UnstorableError, to_json
 
-
-class UnstorableError(StoreError):
-    """A file's articles hold a value the store cannot take; nothing of the file was stored."""
+__all__ = ["Added", "UnstorableError", "add_articles", "clear_published_outside", "last_logged"]
 
 
 @dataclass
@@ -35,7 +31,7 @@ def add_articles(store: Store, articles: list[Article]) -> Added:
         return Added()
     try:
         return _add_articles(store, articles)
-    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+    except _UNSTORABLE as exc:
         raise UnstorableError(f"cannot store: {str(exc)[:200]}") from None
 
 

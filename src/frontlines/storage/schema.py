@@ -109,6 +109,16 @@ CREATE INDEX mentions_article ON event_mentions (article_id);
 CREATE TABLE article_minhash (article_id VARCHAR, num_perm INTEGER, signature UBIGINT[], PRIMARY KEY (article_id, num_perm));
 CREATE TABLE minhash_bands (article_id VARCHAR, scheme VARCHAR, band INTEGER, key BIGINT);
 """),
+    (3, "articles a per-article stage failed on", """
+CREATE TABLE article_failures (
+    article_id VARCHAR PRIMARY KEY,
+    stage VARCHAR,           -- the component that raised (sentences, language, places …, or store)
+    reason VARCHAR,          -- the error's type and first line
+    content_hash VARCHAR,    -- the text it failed on: a changed text is tried again
+    code_version VARCHAR,    -- the frontlines version it failed under: a new version tries again
+    failed_at TIMESTAMP
+);
+"""),
 ]
 
 # Tables that hold one article's annotations: replaced whole when an article is re-processed.
