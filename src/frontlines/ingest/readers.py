@@ -240,7 +240,7 @@ def read_jsonl(text: str, source_path: str, settings: dict) -> tuple[list[Articl
             warnings.append(f"{where}invalid JSON (nested too deeply)")
             continue
         except ValueError as exc:  # an integer of more digits than Python converts
-            warnings.append(f"{where}invalid JSON ({str(exc)[:120]})")
+            warnings.append(f"{where}invalid JSON ({_first_clause(exc)})")
             continue
         try:
             article = _from_record(record, source_path, settings, warnings, where)
@@ -259,7 +259,7 @@ def read_json(text: str, source_path: str, settings: dict) -> tuple[list[Article
     except json.JSONDecodeError as exc:
         raise IngestError(f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except ValueError as exc:  # an integer of more digits than Python converts
-        raise IngestError(f"invalid JSON ({str(exc)[:120]})") from None
+        raise IngestError(f"invalid JSON ({_first_clause(exc)})") from None
     records = data if isinstance(data, list) else [data]
     articles, warnings = [], []
     for number, record in enumerate(records, start=1):
@@ -267,6 +267,11 @@ def read_json(text: str, source_path: str, settings: dict) -> tuple[list[Article
         if article:
             articles.append(article)
     return articles, warnings
+
+
+def _first_clause(exc: Exception) -> str:
+    """An error message up to its advice ("…: value has 5000 digits; use sys.set_int_max_str_digits() …")."""
+    return str(exc).split(";")[0][:160]
 
 
 def _from_record(record: Any, source_path: str, settings: dict, warnings: list[str], where: str) -> Article | None:
