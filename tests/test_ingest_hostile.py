@@ -136,3 +136,10 @@ def test_publication_date_outside_the_sane_range_is_ignored_with_a_warning(confi
     assert warnings == [f"line 1: published {published!r} is outside 1900-01-01 to "
                         f"{warnings[0].split(' to ')[1]}"]
     assert "ignored" in warnings[0]
+
+
+def test_a_dateline_out_of_the_sane_range_is_ignored_with_a_warning(config, tmp_path):
+    (tmp_path / "wire.txt").write_text(f"KABUL, Aug 13, 2099 (Reuters) - {TEXT}", encoding="utf-8")
+    (article,), warnings = read_path(tmp_path / "wire.txt", config)
+    assert article.published is None and article.outlet == "Reuters"
+    assert len(warnings) == 1 and warnings[0].startswith("published '2099-08-13' is outside 1900-01-01 to")

@@ -87,14 +87,12 @@ def make_article(text: str, source_path: str, settings: dict, *, id: Any = None,
         warnings.append(f"{where}text too long: {len(body):,} characters (limit {limit:,}; set [ingest] max_chars)"
                         .strip())
         return None
-    if published is not None and not sane_published(published):
-        warnings.append(f"{where}published {published.isoformat()!r} is outside {EARLIEST_PUBLISHED.isoformat()} "
-                        f"to {latest_published().isoformat()}; ignored".strip())
-        published = None
+    published = _sane(published, warnings, where)
     if published is None:
         dateline = find_dateline(body, _dateline_year(settings))
         if dateline and dateline.date:
-            published, published_source = dateline.date, "dateline"
+            published = _sane(dateline.date, warnings, where)
+            published_source = "dateline" if published else None
         elif dateline:
             extra["dateline"] = dateline.text
             warnings.append(f"{where}dateline {dateline.text!r} has no year; date left unknown".strip())
@@ -109,6 +107,15 @@ def make_article(text: str, source_path: str, settings: dict, *, id: Any = None,
                       source_path=source_path, extra=extra)
     article.id = _article_id(id, article.content_hash, warnings, where)
     return article
+
+
+def _sane(published: date | None, warnings: list[str], where: str) -> date | None:
+    """``published`` when it can be a publication date, else None with a warning ("0001-01-01", "9999-12-31")."""
+    if published is None or sane_published(published):
+        return published
+    warnings.append(f"{where}published {published.isoformat()!r} is outside {EARLIEST_PUBLISHED.isoformat()} "
+                    f"to {latest_published().isoformat()}; ignored".strip())
+    return None
 
 
 def _storable(fields: dict[str, Any], extra: dict[str, Any], warnings: list[str],
