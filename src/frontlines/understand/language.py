@@ -89,12 +89,28 @@ class LanguageComponent:
     def _run(self, batch: list[Article]) -> Iterator[Article]:
         limit = max(1, min(self.section_chars, self.nlp.max_length))
         spans = [sections(a.text, limit) for a in batch]
-        texts = (a.text[start:end] for a, parts in zip(batch, spans) for start, end in parts)
-        docs = self.nlp.pipe(texts, batch_size=self.batch_size)
+        texts = [a.text[start:end] for a, parts in zip(batch, spans) for start, end in parts]
+        # One model call takes at most batch_size texts and section_chars characters (one text alone may fill it):
+        # the model's working memory grows with the characters in a call, and a long article is many sections.
+        docs = (doc for call in _calls(texts, self.batch_size, limit)
+                for doc in self.nlp.pipe(call, batch_size=self.batch_size))
         for article, parts in zip(batch, spans):
             pieces = [next(docs) for _ in parts]
             article.doc = pieces[0] if len(pieces) == 1 else joined(pieces)
             yield article
+
+
+def _calls(texts: list[str], size: int, chars: int) -> Iterator[list[str]]:
+    call: list[str] = []
+    total = 0
+    for text in texts:
+        if call and (len(call) >= size or total + len(text) > chars):
+            yield call
+            call, total = [], 0
+        call.append(text)
+        total += len(text)
+    if call:
+        yield call
 
 
 def sections(text: str, limit: int) -> list[tuple[int, int]]:
