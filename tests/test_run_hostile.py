@@ -218,9 +218,10 @@ class PoisonBatch:
 
 def _poison_config(tmp_path: Path) -> Path:
     path = tmp_path / "poison.toml"
-    path.write_text(load_config_text().replace(
-        'components = ["sentences", "language", "places", "actors", "dates", "quantities", "claims", "modality", "events"]',
-        'components = ["sentences", "batch", "poison", "dates"]') + """
+    text, replaced = re.subn(r"^components = \[.*\]$", 'components = ["sentences", "batch", "poison", "dates"]',
+                             load_config_text(), count=1, flags=re.MULTILINE)
+    assert replaced == 1
+    path.write_text(text + """
 [components.poison]
 factory = "test_run_hostile:Poison"
 
