@@ -232,8 +232,9 @@ def merge_timelines(paths: list[Path], conflict: str, ids: dict[str, str], probl
             merged["period"]["from"] = min(merged["period"]["from"], period.get("from", merged["period"]["from"]))
             merged["period"]["to"] = max(merged["period"]["to"], period.get("to", merged["period"]["to"]))
         merged["aliases"].update(part.get("aliases") or {})
+        earlier = dict(towns)   # towns of the parts before this one
         for town in part.get("towns") or []:
-            key = town["place"].casefold()
+            key = _same_town(earlier, town) if town["place"].casefold() not in towns else town["place"].casefold()
             kept = towns.setdefault(key, {k: town.get(k) for k in ("place", "country", "lat", "lon", "initial_holder")}
                                     | {"changes": []})
             for change in town.get("changes") or []:
@@ -245,19 +246,30 @@ def merge_timelines(paths: list[Path], conflict: str, ids: dict[str, str], probl
                 if not sources:
                     problems.append(f"{conflict}: timeline {town['place']} {change.get('date')}: no source; dropped")
                     continue
-                same = next((c for c in kept["changes"] if c["date"] == change["date"]
+                same = next((c for c in kept["changes"] if c["date"] == change.get("date")
                              and c["new_holder"] == change["new_holder"]), None)
                 if same:
                     same["sources"] = sorted(set(same["sources"]) | set(sources))
                     same["alt_dates"] = sorted(set(same["alt_dates"]) | set(change.get("alt_dates") or []))
                 else:
-                    kept["changes"].append({"date": change["date"], "alt_dates": sorted(change.get("alt_dates") or []),
+                    kept["changes"].append({"date": change.get("date"), "alt_dates": sorted(change.get("alt_dates") or []),
                                             "new_holder": change["new_holder"],
                                             "sub_event_type": change["sub_event_type"], "sources": sorted(sources)})
     merged["towns"] = sorted(towns.values(), key=lambda t: t["place"])
     for town in merged["towns"]:
-        town["changes"].sort(key=lambda c: c["date"])
+        town["changes"].sort(key=lambda c: c["date"] or "9999")
     return merged
+
+
+def _same_town(towns: dict[str, dict[str, Any]], town: dict[str, Any]) -> str:
+    """The key of a town already listed under this name or within 10 km (parts spell names differently:
+    Sheberghan, Shiberghan), else a new key."""
+    from frontlines.evaluate.score import haversine_km
+
+    for key, kept in towns.items():
+        if key == town["place"].casefold() or haversine_km(kept["lat"], kept["lon"], town["lat"], town["lon"]) <= 10:
+            return key
+    return town["place"].casefold()
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:

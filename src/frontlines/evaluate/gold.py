@@ -31,6 +31,7 @@ COMPARATORS = ("exactly", "more_than", "at_least", "nearly", "up_to", "about")
 NON_EVENT_REASONS = ("history", "threat", "plan", "siege", "prediction", "conditional", "denial", "statement",
                      "partial_control")
 DEFAULT_TOLERANCE_KM = 25.0
+EARLIEST = "1900-01-01"   # the start of a window the gold gives only an end for
 MAX_GOLD_BYTES = 20_000_000
 
 
@@ -192,7 +193,8 @@ def _event(raw: Any, article_id: str) -> GoldEvent:
     if not isinstance(raw, dict):
         raise GoldError("an event must be a JSON object")
     undated = raw.get("date_from") is None and raw.get("date_to") is None
-    date_from = None if undated else _date(raw.get("date_from"), "date_from")
+    # "by 10 December" (no start): any day up to date_to
+    date_from = None if undated else _date(raw.get("date_from") or EARLIEST, "date_from")
     date_to = None if undated else _date(raw.get("date_to") or raw.get("date_from"), "date_to")
     if date_to is not None and date_from is not None and date_to < date_from:
         raise GoldError(f"event at {raw.get('place')!r}: date_to {date_to} is before date_from {date_from}")

@@ -43,8 +43,8 @@ _YEARS = re.compile(r"\s*\([^)]*\)")
 
 @dataclass
 class Change:
-    """One change of hands at a town, as the gold timeline gives it."""
-    day: date
+    """One change of hands at a town, as the gold timeline gives it (``day`` None: the articles give no day)."""
+    day: date | None
     alt_days: list[date]
     new_holder: str
     sub_event_type: str
@@ -52,7 +52,7 @@ class Change:
 
     @property
     def days(self) -> list[date]:
-        return [self.day, *self.alt_days]
+        return [d for d in (self.day, *self.alt_days) if d is not None]
 
 
 @dataclass
@@ -114,13 +114,14 @@ def load_timeline(path: str | Path) -> Timeline:
 
 
 def _town(raw: dict[str, Any]) -> Town:
-    changes = [Change(date.fromisoformat(c["date"]), [date.fromisoformat(d) for d in c.get("alt_dates") or []],
+    changes = [Change(date.fromisoformat(c["date"]) if c.get("date") else None,
+                      [date.fromisoformat(d) for d in c.get("alt_dates") or []],
                       c["new_holder"], c["sub_event_type"], list(c.get("sources") or []))
                for c in raw.get("changes") or []]
     if any(c.sub_event_type not in TERRITORY for c in changes):
         raise ValueError(f"{raw['place']}: a change's sub_event_type must be one of {', '.join(TERRITORY)}")
     return Town(raw["place"], float(raw["lat"]), float(raw["lon"]), raw.get("initial_holder"),
-                sorted(changes, key=lambda c: c.day))
+                sorted(changes, key=lambda c: c.day or date.max))
 
 
 # -- changes of control ---------------------------------------------------------------------------
@@ -129,6 +130,7 @@ def _town(raw: dict[str, Any]) -> Town:
 class ChangeScore:
     gold: int = 0
     found: int = 0
+    dated_found: int = 0           # found changes the gold dates (an undated change's day is not judged)
     date_within_1_day: int = 0
     right_type: int = 0
     events_on_found: int = 0       # system territory events assigned to a found change
@@ -140,7 +142,7 @@ class ChangeScore:
     def as_dict(self) -> dict[str, Any]:
         ratio = lambda a, b: a / b if b else None   # noqa: E731
         return {"gold": self.gold, "found": self.found, "recall": ratio(self.found, self.gold),
-                "date_within_1_day": ratio(self.date_within_1_day, self.found),
+                "date_within_1_day": ratio(self.date_within_1_day, self.dated_found),
                 "right_type": ratio(self.right_type, self.found),
                 "events_per_change": ratio(self.events_on_found, self.found), "spurious": self.spurious,
                 "missed": self.missed, "wrong_date": self.wrong_date, "spurious_events": self.spurious_events}
@@ -166,18 +168,21 @@ def score_changes(timeline: Timeline, events: Iterable[Event], radius_km: float 
             score.gold += 1
             mine = assigned[i]
             if not mine:
-                score.missed.append({"place": town.place, "date": change.day.isoformat(), "new_holder": change.new_holder,
-                                     "sources": change.sources})
+                score.missed.append({"place": town.place, "date": change.day.isoformat() if change.day else None,
+                                     "new_holder": change.new_holder, "sources": change.sources})
                 continue
             score.found += 1
             score.events_on_found += len(mine)
             best = min(mine, key=lambda e: _days_off(change, e))
             score.right_type += int(best.sub_event_type == change.sub_event_type)
-            if _days_off(change, best) <= 1:
+            if not change.days:
+                continue
+            score.dated_found += 1
+            if best.event_date is not None and _days_off(change, best) <= 1:
                 score.date_within_1_day += 1
             else:
-                score.wrong_date.append({**_event_row(town, best), "gold_date": change.day.isoformat(),
-                                         "alt_dates": [d.isoformat() for d in change.alt_days]})
+                score.wrong_date.append({**_event_row(town, best), "gold_date": change.days[0].isoformat(),
+                                         "alt_dates": [d.isoformat() for d in change.days[1:]]})
     return score
 
 
@@ -189,8 +194,8 @@ def _nearest_change(town: Town, event: Event, timeline: Timeline, window: timede
 
 
 def _days_off(change: Change, event: Event) -> int:
-    """Days between the event and the nearest day sources give for the change (0 for an undated event)."""
-    if event.event_date is None:
+    """Days between the event and the nearest day sources give for the change (0 when either is undated)."""
+    if event.event_date is None or not change.days:
         return 0
     return min(abs((event.event_date - d).days) for d in change.days)
 
@@ -227,6 +232,8 @@ def score_control_by_day(timeline: Timeline, intervals: Iterable[ControlInterval
         by_unit.setdefault(interval.place_id, []).append(interval)
     score = DayScore()
     for town in timeline.towns:
+        if any(not c.days for c in town.changes):
+            continue   # a change the articles give no day for: who held the town when is unknown
         unit = _unit_for(town, by_unit, places, radius_km)
         day = timeline.start
         while day <= timeline.end:
