@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml requirements/model.txt
 	touch $(STAMP)
 
 demo: install
-	$(BIN)/frontlines run examples/afghanistan-2021 --out out/demo
+	$(BIN)/frontlines run examples/afghanistan-2021 --out out/demo --profile afghanistan-2021
 
 # Debian's chromium for the browser tests (Playwright's own browser download does not work offline).
 browser:

@@ -67,9 +67,11 @@ def store() -> Store:
 
 @pytest.fixture(scope="session")
 def pipeline():
-    """The full default per-article pipeline, built once per test session (model and gazetteer load once)."""
-    from frontlines.pipeline import Pipeline
-    return Pipeline()
+    """The full per-article pipeline with the Afghanistan profile (the seeds' and examples' war), built once per
+    test session (model and gazetteer load once)."""
+    from frontlines.pipeline import Pipeline, load_config
+    from frontlines.profiles import load_profile
+    return Pipeline(load_config(profile=load_profile("afghanistan-2021")))
 
 
 @pytest.fixture(scope="session")

@@ -36,10 +36,18 @@ class PipelineContext:
     store: Any = None
 
 
-def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The default config, or a user's file, with ``overrides`` merged on top (nested dicts merge)."""
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None,
+                profile: Any = None) -> dict[str, Any]:
+    """The default config, or a user's file, then a conflict profile's settings (a
+    :class:`frontlines.profiles.Profile`, or the ``profile`` named in the file), then ``overrides`` on top
+    (nested dicts merge)."""
     with open(path or DEFAULT_CONFIG, "rb") as handle:
         config = tomllib.load(handle)
+    if profile is None and config.get("run", {}).get("profile"):
+        from frontlines.profiles import load_profile
+        profile = load_profile(config["run"]["profile"])
+    if profile is not None:
+        config = _merge(config, profile.config_overrides())
     return _merge(config, overrides or {})
 
 

@@ -47,6 +47,7 @@ def run_corpus(inputs: Sequence[str | Path], out_dir: str | Path, db_path: str |
         stages = run_corpus_stages(store, config)
         outputs = write_outputs(store, out_dir)
         summary = summarise(store, report, processed, stages, timings, outputs, db_path, out_dir, run_id, failed)
+        summary["profile"] = config.get("profile")   # name and hash of the conflict profile, or None (generic)
         store.record_run(run_id, started, [str(i) for i in inputs], summary)
     return summary
 

@@ -32,11 +32,17 @@ class ExportFormat(str, Enum):
     geojson = "geojson"
 
 
-def _config(config: Optional[Path], max_bytes: Optional[int]) -> dict[str, Any]:
+def _config(config: Optional[Path], max_bytes: Optional[int], profile: Optional[str] = None) -> dict[str, Any]:
+    from frontlines.profiles import ProfileError, load_profile
+
     overrides: dict[str, Any] = {}
     if max_bytes is not None:
         overrides["ingest"] = {"max_bytes": max_bytes}
-    return load_config(config, overrides)
+    try:
+        return load_config(config, overrides, profile=load_profile(profile) if profile else None)
+    except ProfileError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
 
 
 def _open_store(db: Path, read_only: bool = False) -> Store:
@@ -56,6 +62,7 @@ def run(
     out: Path = typer.Option(..., "--out", help="Folder for the outputs (events.csv, events.geojson, claims.csv, control.csv, parquet/)."),
     db: Optional[Path] = typer.Option(None, "--db", help="The store. Default: OUT/frontlines.duckdb."),
     config: Optional[Path] = typer.Option(None, "--config", help="A pipeline config (TOML) instead of the default."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="A conflict profile: a shipped one's name (`frontlines profiles`) or a folder."),
     workers: int = typer.Option(1, "--workers", min=1, help="Processes for the per-article stages."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local, or ray for corpora beyond one machine."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
@@ -67,7 +74,7 @@ def run(
 
     try:
         with _progress(enabled=not as_json) as report:
-            summary = run_corpus(inputs, out, db, _config(config, max_bytes), workers=workers, engine=engine.value,
+            summary = run_corpus(inputs, out, db, _config(config, max_bytes, profile), workers=workers, engine=engine.value,
                                  address=address, progress=report)
     except StoreError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)

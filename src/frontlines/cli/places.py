@@ -98,7 +98,7 @@ def geocode(
 def geoparse(
     file: Path = typer.Argument(..., help="A text file (or any file `frontlines ingest` reads)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    country: str = typer.Option("AF", "--country", help="Country focus for ambiguous and garbled names."),
+    country: str = typer.Option("", "--country", help="Country focus for ambiguous and garbled names (ISO alpha-2, e.g. AF; none by default)."),
     db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
 ) -> None:
     """List the toponyms of an article with character offsets and their resolution."""

@@ -22,6 +22,7 @@ from frontlines.model import (
 from frontlines.understand.text import fold
 
 ARMED_TYPES = {"State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces"}
+STATE_FORCES = "state_forces"   # the generic actor: a country's state forces, named per event
 PRECISION_BY_KIND = {"city": 1, "town": 1, "village": 1, "border_crossing": 1, "airport": 1, "base": 1,
                      "district": 2, "province": 3, "region": 3, "country": 3}
 SKIP = "skip"   # a date result meaning "this is history: no event"
@@ -101,7 +102,7 @@ class EventCoder:
     """Codes the event mentions of one article at a time."""
 
     def __init__(self, patterns: EventPatterns, taxonomy: Taxonomy, actors: dict[str, Actor],
-                 country_focus: str | None = "AF") -> None:
+                 country_focus: str | None = None) -> None:
         self.patterns, self.taxonomy, self.actors = patterns, taxonomy, actors
         self.country_focus = country_focus
 
@@ -190,8 +191,6 @@ class EventCoder:
         if actor_id is None or not self._actor_fits(actor_id, cls, day):
             return []
         opponent, assoc2 = self._opponent(view, trigger, cls, actor_id, chain)
-        sub = cls.sub_event_for(self.actors[actor_id].type_on(day - timedelta(days=1) if day else None))
-        event_type = self.taxonomy.event_type(sub)
         evidence = [view.evidence]
         if anchor and choice.how == "anchor":
             evidence = [anchor.evidence] + evidence
@@ -201,11 +200,17 @@ class EventCoder:
         for span in places:
             place_mention: PlaceMention = span.item
             place = place_mention.place
+            actor1 = self._specific(actor_id, place.country, day)
+            if actor1 is None:
+                continue    # a generic actor ("the army") in a place of no known country
+            sub = cls.sub_event_for(self.actors[actor1].type_on(day - timedelta(days=1) if day else None))
+            event_type = self.taxonomy.event_type(sub)
             if event_type == "Battles" and self.country_focus and place.country != self.country_focus:
                 continue    # fighting outside the country of focus is not ours to code as Battles
             out.append(EventMention(
                 article_id=article.id, event_type=event_type, sub_event_type=sub,
-                actor1=self.actors[actor_id].name, actor2=self._name(opponent), assoc_actor_2=self._name(assoc2),
+                actor1=self.actors[actor1].name, actor2=self._name(self._specific(opponent, place.country, day)),
+                assoc_actor_2=self._name(self._specific(assoc2, place.country, day)),
                 place=place, geo_precision=place_mention.geo_precision or PRECISION_BY_KIND.get(place.kind, 2),
                 date_start=choice.start, date_end=choice.end, time_precision=choice.precision,
                 civilian_targeting=event_type == "Violence against civilians" or opponent == "civilians",
@@ -322,7 +327,7 @@ class EventCoder:
     # -- actors ------------------------------------------------------------------------------------
     def _agent(self, view: SentenceView, trigger: Trigger, cls: EventClass) -> Span | None:
         tokens = view.tokens
-        usable = [a for a in view.actors_near(trigger.first, trigger.last) if not self._is_ally(tokens, a) and a.item.actor_id != "civilians"
+        usable = [a for a in view.actors_near(trigger.first, trigger.last) if not self._is_ally(tokens, a) and _base(a.item.actor_id) != "civilians"
                   and a.item.actor_id not in self.patterns.not_combatants]
         after = [a for a in usable if a.first > trigger.last]
         for a in after:
@@ -344,7 +349,7 @@ class EventCoder:
         tokens, assoc = view.tokens, None
         others = [a for a in view.actors_near(trigger.first, trigger.last) if a.item.actor_id != actor_id and not self._is_ally(tokens, a)
                   and a.item.actor_id not in self.patterns.not_combatants
-                  and (a.item.actor_id != "civilians" or cls.default_actor2 == "civilians")]
+                  and (_base(a.item.actor_id) != "civilians" or cls.default_actor2 == "civilians")]
         if cls.territory:
             end = chain[-1].last if chain else trigger.last
             named = [a for a in others if a.first > trigger.last and self._after_word(tokens, a, {"from", "against"})]
@@ -359,7 +364,26 @@ class EventCoder:
             return (cls.default_actor2 if cls.default_actor2 in self.actors else None), None
         if cls.name == "arrests":
             return None, None
-        return self.patterns.default_opponents.get(actor_id), assoc
+        listed = self.patterns.default_opponents.get(actor_id)
+        if listed is None and self._fights_the_state(cls, actor_id):
+            listed = STATE_FORCES if STATE_FORCES in self.actors else None
+        return listed, assoc
+
+    def _fights_the_state(self, cls: EventClass, actor_id: str) -> bool:
+        """A non-state armed group in a battle whose other side goes unnamed fights the state forces there."""
+        kind = self.actors[actor_id].type_on(None)
+        return kind in ARMED_TYPES - {"State forces", "External/Other forces"} and \
+            (cls.territory or self.taxonomy.event_type(cls.sub_event_for(None)) == "Battles")
+
+    def _specific(self, actor_id: str | None, country: str | None, day: date | None) -> str | None:
+        """The actor a generic id stands for in that country on that day ("the army" in Sudan: its state
+        forces); None when a generic actor cannot be named (no country)."""
+        if actor_id is None:
+            return None
+        specific = getattr(self.actors, "specific", None)
+        found = specific(actor_id, country, day) if specific else actor_id
+        actor = self.actors.get(found)
+        return None if actor is None or "{country}" in actor.name else found
 
     def _is_ally(self, tokens: list[Token], span: Span) -> bool:
         return self._after_word(tokens, span, self.patterns.ally_markers, window=3)
@@ -451,6 +475,11 @@ class EventCoder:
 
 
 # -- module helpers ---------------------------------------------------------------------------------
+def _base(actor_id: str) -> str:
+    """The dictionary actor behind a country actor id ("civilians:SD" -> "civilians")."""
+    return actor_id.split(":", 1)[0]
+
+
 def _by_sentence(article: Article) -> dict[str, dict[int, list]]:
     """Each kind of annotation grouped by sentence index, once per article (not once per sentence)."""
     out: dict[str, dict[int, list]] = {}

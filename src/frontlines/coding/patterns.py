@@ -191,11 +191,10 @@ def load_patterns(path: str | Path | None = None) -> EventPatterns:
 
 @dataclass
 class Taxonomy:
-    """ACLED's event types, sub-event types, disorder types, hierarchy, countries and note templates."""
+    """ACLED's event types, sub-event types, disorder types, hierarchy and note templates."""
     event_type_of: dict[str, str]
     disorder_type_of: dict[str, str]
     rank: dict[str, int]
-    countries: dict[str, dict[str, Any]]
     notes: dict[str, str]
     slack_days: dict[str, int] = field(default_factory=dict)
 
@@ -224,7 +223,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     if unknown:
         raise PatternError(f"hierarchy names unknown sub-event types: {sorted(unknown)}")
     slack = {str(k): int(v) for k, v in (raw.get("fusion_slack_days") or {}).items()}
-    return Taxonomy(event_type_of, disorder_type_of, rank, raw.get("countries") or {}, raw.get("notes") or {}, slack)
+    return Taxonomy(event_type_of, disorder_type_of, rank, raw.get("notes") or {}, slack)
 
 
 def _read_yaml(path: str | Path) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from frontlines.model import Actor, Event, EventMention, Evidence, Place
 from frontlines.storage import Store
 from frontlines.storage import events as event_queries
 from frontlines.understand.text import fold as _fold
+from frontlines.understand.countries import country
 
 SLACK = timedelta(days=1)       # the widest slack any type allows (index look-ups use it)
 SYMMETRIC = {"Armed clash"}   # who is actor1 in a clash is the reporter's choice
@@ -269,7 +270,7 @@ def build_event(mentions: list[EventMention], sources: dict[str, dict[str, Any]]
     actor2 = _most_common([m.actor2 for m in mentions])
     inter1, inter2 = _inter(actors, actor1, day), _inter(actors, actor2, day)
     interaction = (10 * min(inter1, inter2) + max(inter1, inter2)) if inter1 and inter2 else (10 * inter1 if inter1 else None)
-    country = taxonomy.countries.get(place.country, {}) if place else {}
+    country = _acled_country(place.country if place else None)
     article_ids = sorted({m.article_id for m in mentions})
     published = [sources[a]["published"] for a in article_ids if sources.get(a, {}).get("published")]
     tolls = [m.fatalities for m in mentions if m.fatalities]
@@ -349,6 +350,12 @@ def _most_common(values: list[str | None]) -> str | None:
 def _inter(actors: dict[str, Actor], name: str | None, day: date | None) -> int | None:
     actor = actors.get(name) if name else None
     return actor.inter_on(day) if actor else None
+
+
+def _acled_country(iso2: str | None) -> dict[str, Any]:
+    """ISO numeric, ISO alpha-3, ACLED's country name and region for a place's country ({} when unknown)."""
+    found = country(iso2)
+    return {"iso": found.numeric, "iso3": found.iso3, "name": found.name, "region": found.region} if found else {}
 
 
 def _event_id(iso3: str, best: EventMention, mentions: list[EventMention]) -> str:

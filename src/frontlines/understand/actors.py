@@ -23,6 +23,8 @@ import yaml
 from rapidfuzz import fuzz
 
 from frontlines.model import Actor, ActorMention, Article, Sentence
+from frontlines.understand.countries import country_words
+from frontlines.understand.generic_actors import is_generic
 
 ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.yaml"
 
@@ -31,6 +33,7 @@ ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.yaml"
 _LEFT = r"(?:(?<![\w-])|(?-i:(?<=[a-z])(?=[A-Z])))"
 _RIGHT = r"(?![\w])"
 REACH = 4   # sentences a pronoun or generic reference reaches back, at most
+_WORD_TOKEN = re.compile(r"[\w'\u2019.-]+")
 _WORD = re.compile(r"[A-Z][a-z]{4,}\w*")
 
 
@@ -53,6 +56,7 @@ class ActorDictionary:
     reference_phrases: list[str] = field(default_factory=list)
     reference_candidates: list[str] = field(default_factory=list)
     pronouns: list[str] = field(default_factory=list)
+    country_phrases: dict[str, str] = field(default_factory=dict)   # force word -> generic actor id
     fuzzy_threshold: float = 88.0
 
     def get(self, actor_id: str) -> Actor | None:
@@ -98,23 +102,41 @@ def load_actors(path: str | Path | None = None) -> ActorDictionary:
 def _load_actors(path: str) -> ActorDictionary:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     dictionary = ActorDictionary(actors={}, fuzzy_threshold=float(raw.get("fuzzy_threshold", 88)))
-    for entry in raw.get("actors", []):
+    _add_actors(dictionary, raw.get("actors", []))
+    blocked = [str(b) for b in raw.get("blocked", [])]
+    for name in raw.get("include", []):   # further files of actors, beside this one
+        extra = yaml.safe_load((Path(path).parent / name).read_text(encoding="utf-8")) or {}
+        _add_actors(dictionary, extra.get("actors", []))
+        blocked += [str(b) for b in extra.get("blocked", [])]
+        for iso2, aliases in (extra.get("state_forces_aliases") or {}).items():
+            for alias in aliases:   # "SAF", "FARDC", "Tatmadaw": a country's state forces by their own names
+                target = dictionary.exact_names if _is_exact(str(alias)) else dictionary.names
+                target.setdefault(str(alias), f"state_forces:{iso2}")
+    dictionary.blocked = blocked
+    references = raw.get("references", {}) or {}
+    dictionary.reference_phrases = [str(p) for p in references.get("phrases", [])]
+    dictionary.reference_candidates = [str(c) for c in references.get("candidates", [])]
+    dictionary.pronouns = [str(p) for p in raw.get("pronouns", [])]
+    for actor_id, words in (raw.get("country_phrases") or {}).items():
+        if actor_id not in dictionary.actors or not is_generic(dictionary.actors[actor_id]):
+            raise ValueError(f"{path}: country_phrases: {actor_id!r} is not a generic actor of the dictionary")
+        dictionary.country_phrases.update({str(w).casefold(): actor_id for w in words})
+    return dictionary
+
+
+def _add_actors(dictionary: ActorDictionary, entries: list[dict[str, Any]]) -> None:
+    for entry in entries:
         roles = [(r["type"], _as_date(r.get("from")), _as_date(r.get("to"))) for r in entry.get("roles", [])]
         actor = Actor(id=entry["id"], name=entry["name"], roles=roles, country=entry.get("country"))
         dictionary.actors[actor.id] = actor
-        for alias in [actor.name] + list(entry.get("aliases", [])) + list(entry.get("variants", [])):
+        own_name = [] if is_generic(actor) else [actor.name]
+        for alias in own_name + list(entry.get("aliases", [])) + list(entry.get("variants", [])):
             target = dictionary.exact_names if _is_exact(str(alias)) else dictionary.names
             target.setdefault(str(alias), actor.id)
         for alias in entry.get("exact", []):
             dictionary.exact_names.setdefault(str(alias), actor.id)
         for alias in entry.get("fuzzy", []):
             dictionary.fuzzy_names[str(alias)] = actor.id
-    dictionary.blocked = [str(b) for b in raw.get("blocked", [])]
-    references = raw.get("references", {}) or {}
-    dictionary.reference_phrases = [str(p) for p in references.get("phrases", [])]
-    dictionary.reference_candidates = [str(c) for c in references.get("candidates", [])]
-    dictionary.pronouns = [str(p) for p in raw.get("pronouns", [])]
-    return dictionary
 
 
 def _pattern(names: Iterable[str], flags: int) -> re.Pattern[str] | None:
@@ -136,12 +158,15 @@ class ActorMatcher:
         self._blocked = _pattern(dictionary.blocked, re.IGNORECASE)
         self._references = _pattern(dictionary.reference_phrases, re.IGNORECASE)
         self._pronouns = _pattern(dictionary.pronouns, re.IGNORECASE)
+        self._force_words = _pattern(dictionary.country_phrases, re.IGNORECASE)
 
     def find(self, article: Article) -> list[ActorMention]:
         """Every actor mention in the article, resolved where the article allows it."""
         text = article.text
         index = _SentenceIndex(article.sentences or [Sentence(index=0, start=0, end=len(text), text=text)])
-        spans = self._named(text)
+        blocked = _Taken((m.start(), m.end()) for m in self._blocked.finditer(text)) if self._blocked else _Taken([])
+        spans = self._named(text, blocked)
+        spans += self._national(text, spans, blocked)
         spans += self._fuzzy(text, spans)
         spans += self._generic(text, spans)
         spans.sort(key=lambda s: s.start)
@@ -152,8 +177,7 @@ class ActorMatcher:
                              actor_id=span.actor_id, via=span.via)
                 for span, sentence in zip(spans, sentences) if span.actor_id and sentence is not None]
 
-    def _named(self, text: str) -> list[_Span]:
-        blocked = _Taken((m.start(), m.end()) for m in self._blocked.finditer(text)) if self._blocked else _Taken([])
+    def _named(self, text: str, blocked: "_Taken") -> list[_Span]:
         found: list[_Span] = []
         for pattern, lookup in ((self._names, lambda s: self._folded.get(_squash(s).casefold())),
                                 (self._exact, lambda s: self.dictionary.exact_names.get(_squash(s)))):
@@ -164,6 +188,29 @@ class ActorMatcher:
                 if actor_id and not blocked.overlaps(match.start(), match.end()):
                     found.append(_Span(match.start(), match.end(), actor_id, "alias"))
         return _longest(found)
+
+    def _national(self, text: str, taken: list[_Span], blocked: "_Taken") -> list[_Span]:
+        """"Sudanese troops", "Mali's junta", "the Myanmar military": a country's generic actor (``state_forces:SD``)."""
+        if self._force_words is None:
+            return []
+        words_of = country_words()
+        occupied = _Taken((s.start, s.end) for s in taken)
+        found = []
+        for match in self._force_words.finditer(text):
+            offset = max(0, match.start() - 60)
+            before = list(_WORD_TOKEN.finditer(text, offset, match.start()))
+            if not before or text[before[-1].end():match.start()].strip():
+                continue
+            for k in range(max(0, len(before) - 4), len(before)):   # the longest country phrase first
+                phrase = " ".join(w.group(0) for w in before[k:]).replace("’", "'")
+                iso2 = words_of.get(phrase.casefold())
+                if iso2 and phrase[:1].isupper():
+                    start = before[k].start()
+                    if not occupied.overlaps(start, match.end()) and not blocked.overlaps(start, match.end()):
+                        actor_id = self.dictionary.country_phrases[_squash(match.group(0)).casefold()]
+                        found.append(_Span(start, match.end(), f"{actor_id}:{iso2}", "alias"))
+                    break
+        return found
 
     def _fuzzy(self, text: str, taken: list[_Span]) -> list[_Span]:
         if not self.dictionary.fuzzy_names:

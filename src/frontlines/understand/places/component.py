@@ -59,7 +59,7 @@ class PlaceComponent:
         settings = settings or {}
         # a worker process gets the run's imported places in its settings (it cannot open the store)
         store = getattr(context, "store", None) or settings.get("imported")
-        self.geoparser = Geoparser(load_gazetteer(store), country_focus=settings.get("country_focus", "AF"),
+        self.geoparser = Geoparser(load_gazetteer(store), country_focus=settings.get("country_focus"),
                                    min_score=float(settings.get("min_score", 0.2)),
                                    keep_unresolved=bool(settings.get("keep_unresolved", True)))
 

@@ -30,6 +30,7 @@ LOCALITY_KINDS = {"city", "town", "village", "district"}
 REGION_KINDS = {"region", "sea", "river"}
 NEIGHBOUR_KM = 50.0   # a name NER missed is a place when a reading lies this close to a supported one
 _FEW_READINGS = 5
+IN_COUNTRY_MIN_PEOPLE = 10_000   # a town NER misread counts in a country the article names from this size
 MAX_CONTEXT_POINTS = 200  # distinct places whose nearness counts (keeps ranking linear in huge texts)
 
 
@@ -43,7 +44,7 @@ class _Span:
 class Geoparser:
     """Finds and resolves the places an article names."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None, country_focus: str | None = "AF",
+    def __init__(self, gazetteer: Gazetteer | None = None, country_focus: str | None = None,
                  min_score: float = 0.2, fuzzy_cutoff: float = 88.0, keep_unresolved: bool = True,
                  demonyms: bool = False) -> None:
         """``country_focus`` also enables fuzzy matching (in that country only); ``demonyms`` reads
@@ -180,7 +181,9 @@ class Geoparser:
         for m in found:
             if m.places and (self.demonyms or not m.demonym):
                 (matches if self._supported(text, m, entities) else doubtful).append(m)
-        matches = sorted(matches + self._neighbours(text, doubtful, matches, entities), key=lambda m: m.start)
+        rescued = self._neighbours(text, doubtful, matches, entities)
+        rescued += self._in_named_country(text, [m for m in doubtful if m not in rescued], matches, found, entities)
+        matches = sorted(matches + rescued, key=lambda m: m.start)
         bounds = _Bounds(matches)
         named = [m for m in found if m.places and not m.demonym]   # "in Montpellier" even inside an ORG entity
         bounds.named_at, bounds.named_until = {m.start: m for m in named}, {m.end: m for m in named}
@@ -282,6 +285,30 @@ class Geoparser:
                 out.append(match)
         return out
 
+    def _in_named_country(self, text: str, doubtful: list[Match], accepted: list[Match], found: list[Match],
+                          entities: _Entities) -> list[Match]:
+        """Names NER took for a person or a group that are towns or provinces of a country the article names
+        ("Sudan", "Sudanese"): "Wad Madani" and "Gezira" (tagged PERSON), "Omdurman" (NORP) in news of Sudan.
+        What the focus country gets for free, any country gets once the article names it; a name must still be
+        one NER sees as a name, not a common word, with few readings, and a town of some size or an area."""
+        countries = {self.gazetteer.places[i].country for m in found if m.demonym for i, _ in m.places}
+        countries |= {p.country for m in accepted for p in (self.gazetteer.places[i] for i, _ in m.places)
+                      if p.kind == "country"}
+        countries.discard(self.country_focus)
+        if not countries:
+            return []
+        out = []
+        for match in doubtful:
+            span = entities.at(match.start, match.end)
+            if match.demonym or span is None or not _names_only(text, span, match) or match.key in self.gazetteer.common \
+                    or len(match.places) > _FEW_READINGS:
+                continue
+            places = [self.gazetteer.places[i] for i, _ in match.places]
+            if any(p.country in countries and (p.kind in ("province", "district") or p.kind in POINT_KINDS
+                                               and p.population >= IN_COUNTRY_MIN_PEOPLE) for p in places):
+                out.append(match)
+        return out
+
     def _points(self, match: Match, own_names: bool = False) -> list[Place]:
         return [self.gazetteer.places[i] for i, quality in match.places
                 if self.gazetteer.places[i].kind in POINT_KINDS and (quality == 1.0 or not own_names)]
@@ -367,9 +394,12 @@ class Geoparser:
         name = text[span.start:span.end]
         if name_key(name) in self.gazetteer.never:
             return None
-        fuzzy_key = ("fuzzy", name_key(name))
+        # Garbled names ("Kundu", "Rashkarga") are looked for in the focus country, or, for a name NER calls a
+        # place, in the country the article is about.
+        country = self.country_focus or (base.country if span.label in PLACE_LABELS else None)
+        fuzzy_key = ("fuzzy", country, name_key(name))
         if fuzzy_key not in bounds.memo:
-            bounds.memo[fuzzy_key] = self.gazetteer.fuzzy(name, self.country_focus, cutoff=80.0) if self.country_focus else []
+            bounds.memo[fuzzy_key] = self.gazetteer.fuzzy(name, country, cutoff=80.0) if country else []
         found = bounds.memo[fuzzy_key]
         ranked = []
         if found:
