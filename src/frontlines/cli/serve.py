@@ -12,6 +12,7 @@ from frontlines.storage import StoreError
 
 console = Console(stderr=True)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WAIT_FOR_WRITER_S = 24 * 3600.0   # a run that holds the store at start: wait for it
 
 
 @app.command()
@@ -20,14 +21,23 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind. The default keeps the app on this machine."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
 ) -> None:
-    """Browse the store: map with a date slider, events with their evidence, articles, claims, the report."""
+    """Browse the store: map with a date slider, events with their evidence, articles, claims, the report.
+
+    Runs and ingests may write the store meanwhile: the app reads a copy, taken again when a run has finished."""
     import uvicorn
 
     from frontlines.serve import create_app
 
     loopback = host in LOOPBACK
+
+    def waiting() -> None:
+        console.print(f"{escape(str(db))} is being written by a run or ingest: serving when it has finished (Ctrl-C stops)")
+
     try:
-        web = create_app(db, allowed_hosts=[*LOOPBACK, "[::1]"] if loopback else None)
+        web = create_app(db, allowed_hosts=[*LOOPBACK, "[::1]"] if loopback else None, wait_s=WAIT_FOR_WRITER_S,
+                         on_wait=waiting)
+    except KeyboardInterrupt:
+        raise typer.Exit(130)
     except StoreError as exc:
         console.print(f"[red]{escape(str(exc))}[/red] (build one with `frontlines run … --db {escape(str(db))}`)")
         raise typer.Exit(2)

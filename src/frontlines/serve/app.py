@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import math
 import threading
+from collections import OrderedDict
 from contextlib import asynccontextmanager
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, AsyncIterator, Callable
 from urllib.parse import parse_qsl, urlencode
@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from frontlines.serve import pages
+from frontlines.serve.snapshots import REFRESH_S, Snapshots
 from frontlines.storage import Store, StoreError
 from frontlines.storage import web as queries
 
@@ -198,76 +199,113 @@ def make_environment() -> Environment:
     return env
 
 
-def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI:
-    """The web app over the store at ``db_path``, opened read-only.
+@dataclass
+class View:
+    """What the pages need from one copy of the store, worked out once per copy (the copy never changes)."""
+    first: date | None
+    last: date | None
+    boundaries: pages.Boundaries
+    bbox: tuple[float, float, float, float] | None
+    facets: dict[str, list[str]]
+    svgs: "Memo" = field(default_factory=lambda: Memo(256))
+    charts: "Memo" = field(default_factory=lambda: Memo(64))
 
-    ``allowed_hosts`` limits the Host header the app answers to (``frontlines serve`` passes the loopback names
-    when it binds to loopback, so a web page cannot reach the store by DNS rebinding).
-    Raises :class:`StoreError` when the file is missing or is not a frontlines store.
-    """
-    db_path = Path(db_path)
-    if not db_path.is_file():
-        raise StoreError(f"no store at {db_path}")
-    store = Store(db_path, read_only=True)
-    if store.schema_version() < 1:
-        store.close()
-        raise StoreError(f"{db_path} is not a frontlines store (no schema)")
-    lock = threading.Lock()  # one DuckDB connection: requests take turns
-    env = make_environment()
+    @property
+    def default_day(self) -> date:
+        return self.last or date.today()
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        with lock:
-            store.close()
-
-    app = FastAPI(title="frontlines", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan,
-                  description="Read-only API over a frontlines store: events with their sources and evidence, "
-                              "articles with everything extracted from them, claims, control and the situation report. "
-                              "Every HTML page is also JSON: add `.json` to the path or send `Accept: application/json`.")
-    app.state.store, app.state.lock = store, lock
-    app.add_middleware(Hardening)
-    if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-
-    try:
-        first, last = queries.event_date_range(store)
-        control_first, control_last = queries.control_date_range(store)
-        boundaries = pages.Boundaries(queries.boundary_areas(store))
-        extent = queries.located_extent(store)
-        facets = queries.event_facets(store)  # the store is read-only: the drop-downs never change
-    except duckdb.Error as exc:
-        store.close()
-        raise StoreError(f"{db_path} cannot be read as a frontlines store: {exc}") from exc
-    first = min([d for d in (first, control_first) if d], default=None)
-    last = max([d for d in (last, control_last) if d], default=None)
-    default_day = last or date.today()
-    bbox = _bbox(extent, boundaries.bounds())
-
-    earliest, latest = (first or default_day) - DATE_MARGIN, default_day + DATE_MARGIN
-
-    def day_in_range(day: date | None, name: str = "as_of") -> date:
+    def day(self, day: date | None, name: str = "as_of") -> date:
         """The requested day, or the last day on record; a day far outside the record is refused (422), because
         per-day computations (tallies, the report) would otherwise walk through centuries."""
         if day is None:
-            return default_day
+            return self.default_day
+        earliest, latest = (self.first or self.default_day) - DATE_MARGIN, self.default_day + DATE_MARGIN
         if not earliest <= day <= latest:
             raise RequestValidationError([{"loc": ("query", name), "msg": f"must be between {earliest} and {latest} "
                                            "(the store's dates, give or take a year)", "type": "value_error"}])
         return day
 
+
+class Memo:
+    """At most ``size`` results by key (the SVGs of one copy of the store), the oldest forgotten first."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+def prepare_view(store: Store) -> View:
+    """Check that ``store`` is a frontlines store and read what every page needs from it."""
+    try:
+        if store.schema_version() < 1:
+            raise StoreError("is not a frontlines store (no schema)")
+        first, last = queries.event_date_range(store)
+        control_first, control_last = queries.control_date_range(store)
+        boundaries = pages.Boundaries(queries.boundary_areas(store))
+        extent = queries.located_extent(store)
+        facets = queries.event_facets(store)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot be read as a frontlines store: {exc}") from exc
+    first = min([d for d in (first, control_first) if d], default=None)
+    last = max([d for d in (last, control_last) if d], default=None)
+    return View(first, last, boundaries, _bbox(extent, boundaries.bounds()), facets)
+
+
+def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s: float = REFRESH_S,
+               wait_s: float = 0.0, on_wait: Callable[[], None] | None = None) -> FastAPI:
+    """The web app over the store at ``db_path``, read-only, through a copy refreshed after each run
+    (:mod:`frontlines.serve.snapshots`): runs may write the store while the app serves it.
+
+    ``allowed_hosts`` limits the Host header the app answers to (``frontlines serve`` passes the loopback names
+    when it binds to loopback, so a web page cannot reach the store by DNS rebinding). ``refresh_s``: how often
+    to look for a newer store (0: never). ``wait_s``: how long to wait for a writer at start.
+    Raises :class:`StoreError` when the file is missing or is not a frontlines store.
+    """
+    snapshots = Snapshots(Path(db_path), prepare_view, refresh_s=refresh_s, wait_s=wait_s, on_wait=on_wait)
+    snapshots.start()
+    env = make_environment()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        snapshots.close()
+
+    app = FastAPI(title="frontlines", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan,
+                  description="Read-only API over a frontlines store: events with their sources and evidence, "
+                              "articles with everything extracted from them, claims, control and the situation report. "
+                              "Every HTML page is also JSON: add `.json` to the path or send `Accept: application/json`.")
+    app.state.snapshots = snapshots
+    if allowed_hosts:   # added first, so the hardening middleware (outside it) puts its headers on its 400 too
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.add_middleware(Hardening)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
     def read(fn: Callable, *args: Any) -> Any:
-        with lock:
+        with snapshots.reading() as (store, _):
             return fn(store, *args)
+
+    def view() -> View:
+        return snapshots.current.prepared
 
     def respond(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
         if wants_json(request):
             return Response(json.dumps(plain(data), default=_json_value, ensure_ascii=False), status_code=status,
                             media_type="application/json")
+        shown = view()
         html = env.get_template(template).render(
             data=data, request_path=request.url.path, json_url=json_url(request),
-            url=lambda path=None, **kw: local_url(request, path, **kw), first_day=first, last_day=last)
+            url=lambda path=None, **kw: local_url(request, path, **kw), first_day=shown.first, last_day=shown.last)
         return HTMLResponse(html, status_code=status)
 
     # -- errors: a message, never a traceback -----------------------------------------------------------
@@ -300,41 +338,44 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI
     @app.get("/", include_in_schema=False)
     @app.get("/index.json", summary="Row counts and the date range of the store", tags=["overview"])
     def index(request: Request) -> Response:
-        return respond(request, "index.html", read(pages.overview))
+        data = read(pages.overview)
+        data["snapshot"] = {"taken_at": datetime.fromtimestamp(snapshots.current.taken_at).isoformat(timespec="seconds"),
+                            "refreshed": snapshots.refreshed}
+        return respond(request, "index.html", data)
 
     @app.get("/map", include_in_schema=False)
     @app.get("/map.json", summary="Events and control status as of a day", tags=["map"])
     def map_page(request: Request, query: Annotated[MapQuery, Query()]) -> Response:
-        as_of = day_in_range(query.as_of)
-        data = read(pages.map_data, as_of, query.days, query.limit)
+        with snapshots.reading() as (store, shown):
+            as_of = shown.day(query.as_of)
+            data = pages.map_data(store, as_of, query.days, query.limit)
+        first, last = shown.first or as_of, shown.last or as_of
         data["svg_url"] = f"/map.svg?as_of={as_of.isoformat()}&days={query.days}"
-        data["range"] = {"first": first or as_of, "last": last or as_of,
-                         "offset": max(0, ((as_of - (first or as_of)).days))}
-        data["range"]["length"] = max(data["range"]["offset"], ((last or as_of) - (first or as_of)).days)
+        data["range"] = {"first": first, "last": last, "offset": max(0, (as_of - first).days)}
+        data["range"]["length"] = max(data["range"]["offset"], (last - first).days)
         return respond(request, "map.html", data)
-
-    @lru_cache(maxsize=256)
-    def cached_svg(as_of: date, days: int, limit: int) -> str:
-        return read(pages.map_svg, as_of, days, limit, boundaries, bbox)
 
     @app.get("/map.svg", summary="The map as SVG (shared map module)", tags=["map"],
              response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
     def map_svg(query: Annotated[MapQuery, Query()]) -> Response:
-        try:
-            svg = cached_svg(day_in_range(query.as_of), query.days, query.limit)
-        except pages.Unavailable as exc:
-            raise HTTPException(503, str(exc)) from exc
+        with snapshots.reading() as (store, shown):
+            key = (shown.day(query.as_of), query.days, query.limit)
+            try:
+                svg = shown.svgs.get(key, lambda: pages.map_svg(store, *key, shown.boundaries, shown.bbox))
+            except pages.Unavailable as exc:
+                raise HTTPException(503, str(exc)) from exc
         return Response(svg, media_type="image/svg+xml", headers={"cache-control": "max-age=60"})
 
     @app.get("/events", include_in_schema=False)
     @app.get("/events.json", summary="Events, filtered and paginated", tags=["events"])
     def events(request: Request, query: Annotated[EventQuery, Query()]) -> Response:
-        data = read(pages.event_list, query.store_filters(), query.page, query.size)
+        with snapshots.reading() as (store, shown):
+            data = pages.event_list(store, query.store_filters(), query.page, query.size)
         data["query"] = query.model_dump(exclude_none=True)
         if wants_json(request):
             data["next_url"] = local_url(request, page=query.page + 1) if query.page < data["pages"] else None
         else:
-            data["facets"] = facets
+            data["facets"] = shown.facets
         return respond(request, "events.html", data)
 
     @app.get("/events/{event_id}", include_in_schema=False)
@@ -347,36 +388,38 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI
     def articles(request: Request, query: Annotated[PageQuery, Query()]) -> Response:
         return respond(request, "articles.html", read(pages.article_index, query.page, query.size))
 
-    @app.get("/articles/{article_id}", include_in_schema=False)
-    @app.get("/articles/{article_id}.json", summary="One article and everything extracted from it", tags=["articles"])
+    @app.get("/articles/{article_id:path}", include_in_schema=False)
+    @app.get("/articles/{article_id:path}.json", summary="One article and everything extracted from it "
+             "(an id may hold `/`)", tags=["articles"])
     def article(request: Request, article_id: Ident) -> Response:
         return respond(request, "article.html", read(pages.article_explain, article_id))
 
     @app.get("/claims", include_in_schema=False)
     @app.get("/claims.json", summary="Claims beside the computed tallies", tags=["claims"])
     def claims(request: Request, query: Annotated[AsOfQuery, Query()]) -> Response:
-        return respond(request, "claims.html", read(pages.claims_page, day_in_range(query.as_of)))
-
-    @lru_cache(maxsize=64)
-    def cached_chart(as_of: date) -> str:
-        return read(pages.tally_chart_svg, as_of)
+        with snapshots.reading() as (store, shown):
+            return respond(request, "claims.html", pages.claims_page(store, shown.day(query.as_of)))
 
     @app.get("/claims/chart.svg", summary="Observed tallies (lines) and claimed tallies (markers) as SVG",
              tags=["claims"], response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
     def claims_chart(query: Annotated[AsOfQuery, Query()]) -> Response:
-        try:
-            svg = cached_chart(day_in_range(query.as_of))
-        except pages.Unavailable as exc:
-            raise HTTPException(503, str(exc)) from exc
-        except Exception as exc:  # the chart belongs to another stage: its failure is reported, not a crash
-            raise HTTPException(503, f"The tally chart could not be drawn: {type(exc).__name__}") from exc
+        with snapshots.reading() as (store, shown):
+            as_of = shown.day(query.as_of)   # a bad day is the caller's error (422), not the chart's
+            try:
+                svg = shown.charts.get(as_of, lambda: pages.tally_chart_svg(store, as_of))
+            except pages.Unavailable as exc:
+                raise HTTPException(503, str(exc)) from exc
+            except Exception as exc:  # the chart belongs to another stage: its failure is reported, not a crash
+                raise HTTPException(503, f"The tally chart could not be drawn: {type(exc).__name__}") from exc
         return Response(svg, media_type="image/svg+xml")
 
     @app.get("/report", include_in_schema=False)
     @app.get("/report.json", summary="The situation report as of a day", tags=["report"])
     def report(request: Request, query: Annotated[ReportQuery, Query()]) -> Response:
-        as_of = day_in_range(query.as_of)
-        return respond(request, "report.html", read(pages.situation, as_of, query.since and day_in_range(query.since, "since")))
+        with snapshots.reading() as (store, shown):
+            as_of, since = shown.day(query.as_of), query.since and shown.day(query.since, "since")
+            data = pages.situation(store, as_of, since)
+        return respond(request, "report.html", data)
 
     @app.get("/api", include_in_schema=False)
     def api(request: Request) -> Response:

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime
@@ -27,6 +28,7 @@ DEFAULT_DB_NAME = "frontlines.duckdb"
 DEFAULT_MEMORY_LIMIT = "512MB"
 STREAMING_MEMORY_LIMIT = "64MB"   # while articles stream through the per-article pipeline
 BULK_ROWS = 16
+COPY_WAIT_S = 120.0   # the longest a writer waits for a web server's copy of the store to finish
 
 ARTICLE_COLUMNS = ("id", "url", "title", "outlet", "published", "published_source", "text",
                    "content_hash", "dup_group", "source_path", "ingested_at", "extra", "word_count")
@@ -78,6 +80,22 @@ def _open_problem(path: str, exc: duckdb.Error) -> str:
     return f"cannot open store {path}: {message.splitlines()[0] if message else type(exc).__name__}"
 
 
+def _connect(path: str, read_only: bool, config: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file; while a web server copies it (see :mod:`frontlines.storage.snapshot`), wait for the
+    copy to end rather than fail: that lock is held for a moment, never for a run."""
+    from frontlines.storage.snapshot import copy_in_progress
+
+    deadline = time.monotonic() + COPY_WAIT_S
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            if "Conflicting lock" in str(exc) and copy_in_progress(path) and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            raise StoreError(_open_problem(path, exc)) from exc
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -111,10 +129,7 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             config["memory_limit"] = memory_limit or os.environ.get("FRONTLINES_DB_MEMORY") or DEFAULT_MEMORY_LIMIT
         self.memory_limit = config.get("memory_limit")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only, config=config)
-        except duckdb.Error as exc:
-            raise StoreError(_open_problem(self.path, exc)) from exc
+        self.con = _connect(self.path, read_only, config)
         self._lock = threading.RLock()
         self._depth = 0
         if not read_only:
@@ -123,6 +138,15 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()
+
+    def cursor(self) -> "Store":
+        """Another connection to the same open database, for one thread (a web request): queries on cursors
+        run side by side, sharing the database's cache. Close it when done; the database stays open."""
+        other = object.__new__(Store)
+        other.path, other.memory_limit = self.path, self.memory_limit
+        other.con = self.con.cursor()
+        other._lock, other._depth = threading.RLock(), 0
+        return other
 
     @contextmanager
     def streaming(self, memory_limit: str | None = None, at_least: int = 0) -> Iterator["Store"]:
