@@ -106,8 +106,8 @@ def collect_sources(paths: Sequence[str | Path]) -> list[Source]:
             found = [Source(path, path_text(path))]
         else:
             found = [Source(path, path_text(path), "no such file or folder")]
-        for source in found:
-            key = _key(source.path)
+        for source in found:   # a folder link not walked again is its own input, wherever it leads
+            key = path_key(source.path.absolute()) if source.problem else _key(source.path)
             if key not in seen:
                 seen.add(key)
                 out.append(source)
@@ -119,13 +119,26 @@ FOLDER_DOCUMENTATION = {".md", ".markdown", ".rst"}
 
 
 def _walk(folder: Path) -> list[Source]:
+    """The files under ``folder``. A link to a folder is followed like a folder; one that leads back to a folder
+    already walked (a loop, or a second way into one) is reported instead of walked again."""
     found: list[Source] = []
+    walked = {os.path.realpath(folder)}
 
     def unreadable(error: OSError) -> None:
         found.append(Source(Path(error.filename), path_text(error.filename), f"cannot read folder: {error.strerror}"))
 
-    for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=True):
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            real = os.path.realpath(os.path.join(root, name))
+            if real in walked:
+                link = Path(root) / name
+                found.append(Source(link, path_text(link), f"link to a folder already read ({path_text(real)}); "
+                                                            "not read twice"))
+                continue
+            walked.add(real)
+            kept.append(name)
+        dirs[:] = kept
         found.extend(Source(Path(root) / name, path_text(Path(root) / name)) for name in sorted(names)
                      if not name.startswith(".") and Path(name).suffix.lower() not in FOLDER_DOCUMENTATION)
     return found

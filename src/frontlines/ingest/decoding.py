@@ -37,6 +37,7 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 # (Python keeps those as U+DC80-U+DCFF). Neither is Unicode text; the store refuses them.
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_BYTE_LINE_END = re.compile(rb"\r\n?|\n")   # where a JSON-lines reader splits (readers._LINE_END), in bytes
 
 
 def max_bytes(config: dict) -> int:
@@ -92,6 +93,79 @@ def decode(data: bytes) -> str:
             pass
     western = _western(data)
     return western if western is not None else _detected(data)
+
+
+def decode_lines(data: bytes) -> tuple[str, list[str]]:
+    """Text from the bytes of a JSON-lines file, and a warning for each line that was dropped or read apart.
+
+    A file with a BOM, valid UTF-8 throughout, or with no line of UTF-8 beyond ASCII decodes as a whole
+    (:func:`decode`). Otherwise each line goes its own way, so one bad line never costs or garbles the good lines
+    around it (as one encoding for the whole file would): a line of binary (NUL bytes) is dropped, and lines that are
+    not UTF-8 beside lines that are are decoded together in the encoding detected for them. Line numbers are kept:
+    the text has one line for each line of the file.
+    """
+    if data.startswith(tuple(bom for bom, _ in _BOMS)):
+        return decode(data), []
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8"), []
+        except UnicodeDecodeError:
+            pass
+    lines = _BYTE_LINE_END.split(data)
+    kinds = [_line_kind(line) for line in lines]
+    if "binary" not in kinds and "utf-8" not in kinds:
+        return decode(data), []
+    if all(kind in ("binary", "blank") for kind in kinds):
+        raise IngestError("binary file (contains NUL bytes)")
+    legacy = iter(_decode_together([line for line, kind in zip(lines, kinds) if kind == "legacy"]))
+    text: list[str] = []
+    warnings: list[str] = []
+    for number, (line, kind) in enumerate(zip(lines, kinds), start=1):
+        if kind == "binary":
+            warnings.append(f"line {number}: binary (NUL bytes); skipped")
+            line_text: str | None = ""
+        elif kind == "legacy":
+            line_text = next(legacy)
+            warnings.append(f"line {number}: not UTF-8 (other lines are); decoded on its own" if line_text is not None
+                            else f"line {number}: undecodable; skipped")
+        else:
+            line_text = line.decode("utf-8")
+        text.append(line_text or "")
+    return "\n".join(text), warnings
+
+
+def _line_kind(line: bytes) -> str:
+    """blank, binary (NUL bytes), ascii, utf-8 (beyond ASCII) or legacy (not UTF-8)."""
+    if not line.strip():
+        return "blank"
+    if b"\x00" in line:
+        return "binary"
+    if line.isascii():
+        return "ascii"
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "legacy"
+    return "utf-8"
+
+
+def _decode_together(lines: list[bytes]) -> list[str | None]:
+    """``lines`` decoded in the one encoding detected for all of them (each alone if that fails); None: undecodable."""
+    if not lines:
+        return []
+    try:
+        joined = decode(b"\n".join(lines)).split("\n")
+    except IngestError:
+        joined = []
+    if len(joined) == len(lines):
+        return list(joined)
+    out: list[str | None] = []
+    for line in lines:
+        try:
+            out.append(decode(line))
+        except IngestError:
+            out.append(None)
+    return out
 
 
 def _western(data: bytes) -> str | None:

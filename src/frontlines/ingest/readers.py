@@ -17,7 +17,8 @@ from typing import Any, Callable
 
 from frontlines.ingest.datelines import EARLIEST_PUBLISHED, find_dateline, latest_published, parse_date, sane_published
 from frontlines.ingest.decoding import (
-    clean_line, clean_text, decode, has_surrogates, max_bytes, max_chars, path_text, read_bytes, replace_surrogates,
+    clean_line, clean_text, decode, decode_lines, has_surrogates, max_bytes, max_chars, path_text, read_bytes,
+    replace_surrogates,
 )
 from frontlines.ingest.errors import IngestError
 from frontlines.ingest.markup import html_to_text
@@ -36,10 +37,12 @@ def read_path(path: Path, config: dict) -> tuple[list[Article], list[str]]:
     reader = READERS.get(_extension(path))
     if reader is None:
         raise IngestError(f"unsupported file type {path.suffix or '(none)'!r}")
-    text = decode(read_bytes(path, max_bytes(config)))
+    data = read_bytes(path, max_bytes(config))
+    text, decoding = decode_lines(data) if reader is read_jsonl else (decode(data), [])
     settings = config.get("ingest") or {}
     try:
         articles, warnings = reader(text, path_text(path), settings)
+        warnings = sorted(decoding + warnings, key=_line_number) if decoding else warnings
     except IngestError:
         raise
     except RecursionError:
@@ -50,6 +53,12 @@ def read_path(path: Path, config: dict) -> tuple[list[Article], list[str]]:
         detail = f": {'; '.join(warnings[:3])}" if warnings else ""
         raise IngestError(f"no articles{detail}")
     return articles, warnings
+
+
+def _line_number(warning: str) -> int:
+    """The N of a "line N: …" warning (0 for any other), to put decoding and reading warnings in file order."""
+    found = re.match(r"line (\d+):", warning)
+    return int(found.group(1)) if found else 0
 
 
 def supported(path: Path) -> bool:
