@@ -42,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every figure here")
     parser.add_argument("--errors", type=Path, help="write the development half's errors here (never the held-out half's)")
     parser.add_argument("--report", type=Path, help="update the real-news block of this Markdown page (docs/accuracy.md)")
+    parser.add_argument("--baseline", type=Path,
+                        help="a --json file of an earlier run, shown beside this one in the --report block")
+    parser.add_argument("--label", default=None, help="what to call this run when it is a --baseline later")
+    parser.add_argument("--generic", action="store_true",
+                        help="run with no conflict profile (by default each conflict runs with the shipped profile of its country, if any)")
     args = parser.parse_args(argv)
     manifest = load_manifest(MANIFEST)
     try:
@@ -58,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     for conflict in conflicts:
         for split in splits:
             entries = [e for e in manifest if e.conflict == conflict and e.split == split and e.id not in problems]
-            result = score_set(conflict, split, [cache[e.id] for e in entries])
+            result = score_set(conflict, split, [cache[e.id] for e in entries], None if args.generic else profile_for(conflict))
             results.append(result)
             if split == "dev":
                 errors += result.pop("errors")
@@ -67,18 +72,34 @@ def main(argv: list[str] | None = None) -> int:
             print_row(result)
     kinds = error_kinds(errors)
     print_totals(results, kinds)
-    figures = {"sets": results, "dev_error_kinds": kinds, "cache_problems": problems}
+    figures = {"label": args.label, "sets": results, "dev_error_kinds": kinds, "cache_problems": problems}
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")
     if args.errors:
         args.errors.write_text(json.dumps(errors, indent=1, default=str, ensure_ascii=False), encoding="utf-8")
     if args.report:
-        update_report(args.report, results)
+        earlier = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None
+        update_report(args.report, results, earlier)
     return 0
 
 
-def score_set(conflict: str, split: str, articles: list[dict[str, Any]]) -> dict[str, Any]:
-    """Run the pipeline over one conflict's split in a fresh store and score it."""
+def profile_for(conflict: str) -> Any:
+    """The shipped profile whose countries hold most of the conflict's tracked towns, or None."""
+    from collections import Counter as Tally
+
+    from frontlines.profiles import list_profiles
+
+    towns = json.loads((GOLD_DIR / f"{conflict}.timeline.json").read_text(encoding="utf-8"))["towns"]
+    countries = Tally(t.get("country") for t in towns if t.get("country"))
+    if not countries:
+        return None
+    main = countries.most_common(1)[0][0]
+    return next((p for p in list_profiles() if main in p.countries), None)
+
+
+def score_set(conflict: str, split: str, articles: list[dict[str, Any]], profile: Any = None) -> dict[str, Any]:
+    """Run the pipeline over one conflict's split in a fresh store (with ``profile``, if any) and score it."""
+    from frontlines.pipeline import load_config
     from frontlines.run import run_corpus
     from frontlines.storage import Store
 
@@ -90,7 +111,7 @@ def score_set(conflict: str, split: str, articles: list[dict[str, Any]]) -> dict
         corpus.write_text("".join(json.dumps({k: a[k] for k in ("id", "url", "title", "outlet", "published", "text")},
                                              ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
         started = time.perf_counter()
-        run_corpus([corpus], Path(scratch) / "out", Path(scratch) / "store.duckdb")
+        run_corpus([corpus], Path(scratch) / "out", Path(scratch) / "store.duckdb", load_config(profile=profile))
         seconds = time.perf_counter() - started
         with Store(Path(scratch) / "store.duckdb", read_only=True) as store:
             try:
@@ -103,7 +124,8 @@ def score_set(conflict: str, split: str, articles: list[dict[str, Any]]) -> dict
     changes = score_changes(timeline, events)
     by_day = score_control_by_day(timeline, intervals, places)
     result = {
-        "conflict": conflict, "split": split, "articles": len(articles), "seconds": round(seconds, 1),
+        "conflict": conflict, "split": split, "profile": profile.name if profile else None,
+        "articles": len(articles), "seconds": round(seconds, 1),
         "gold_events": sum(1 for r in gold for e in r.events if not e.optional),
         "events": evaluation.overall.as_dict(), "by_event_type": by_event_type(evaluation),
         "accuracy": {k: evaluation.rate(k) for k in ("place_within_25km", "date_within_1_day", "actors", "fatalities")},
@@ -168,7 +190,7 @@ def describe_kind(e: dict[str, Any]) -> str:
 
 def _row(result: dict[str, Any]) -> list[str]:
     ev, ch, day = result["events"], result["changes"], result["control_by_day"]
-    return [result["conflict"], result["split"], str(result["articles"]), str(result["gold_events"]),
+    return [result["conflict"], result["split"], result.get("profile") or "—", str(result["articles"]), str(result["gold_events"]),
             percent(ev["precision"]), percent(ev["recall"]), percent(ev["f1"]),
             f"{ch['found']}/{ch['gold']}", percent(ch["date_within_1_day"]), percent(ch["right_type"]),
             "n/a" if ch["events_per_change"] is None else f"{ch['events_per_change']:.2f}", str(ch["spurious"]),
@@ -177,7 +199,7 @@ def _row(result: dict[str, Any]) -> list[str]:
             f"{result['non_events_coded']}/{result['non_events']}"]
 
 
-HEADER = ["conflict", "split", "articles", "gold events", "event P", "event R", "event F1", "changes found",
+HEADER = ["conflict", "split", "profile", "articles", "gold events", "event P", "event R", "event F1", "changes found",
           "change date ±1", "change type", "events/change", "spurious changes", "control fallen", "control standing",
           "place ≤25 km", "actors", "non-events coded"]
 
@@ -203,9 +225,13 @@ def markdown_table(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def update_report(path: Path, results: list[dict[str, Any]]) -> None:
+def update_report(path: Path, results: list[dict[str, Any]], earlier: dict[str, Any] | None = None) -> None:
     """Replace the real-news block of the accuracy page (added at the end when the page has none)."""
-    block = "\n".join([BLOCK_START, *report_block(results), BLOCK_END])
+    lines = report_block(results)
+    if earlier:
+        lines += ["", f"The same sets scored on an earlier version ({earlier.get('label', 'baseline')}):", "",
+                  *markdown_table(earlier["sets"])]
+    block = "\n".join([BLOCK_START, *lines, BLOCK_END])
     page = path.read_text(encoding="utf-8") if path.exists() else ""
     if BLOCK_START in page and BLOCK_END in page:
         head, rest = page.split(BLOCK_START, 1)

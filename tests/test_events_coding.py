@@ -328,3 +328,13 @@ def test_places_after_a_companion_phrase_share_the_capture(coder):
     assert ("Non-state actor overtakes territory", "Herat", d) in coded
     # "but near Herat" is a new clause and a stop: no capture of Herat from the second sentence.
     assert [p for s, p, _ in coded if s == "Non-state actor overtakes territory"].count("Herat") == 1
+
+
+def test_partial_control_is_fighting_not_a_fall(coder):
+    for text in ("The Taliban captured much of Herat on Monday.", "Taliban fighters seized parts of Herat."):
+        assert [m.sub_event_type for m in coder.code(annotate(text, {"Herat": HERAT}))] == ["Armed clash"], text
+
+
+def test_districts_taken_in_a_province_are_not_its_capital(coder):
+    assert coder.code(annotate("The Taliban seized five districts in Herat on Monday.", {"Herat": HERAT})) == []
+    assert coder.code(annotate("Insurgents captured checkpoints around Herat.", {"Herat": HERAT})) == []

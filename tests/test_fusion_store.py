@@ -99,8 +99,18 @@ def test_a_city_and_the_province_it_is_the_seat_of_fuse_at_the_city(store):
     assert event.place_id == "t:kunduz"
 
 
-def test_undated_mentions_never_fuse_with_dated_ones():
-    assert not compatible(mention(start=None), mention())
+def test_an_undated_report_of_a_change_of_hands_joins_the_dated_one_but_undated_fighting_does_not():
+    assert compatible(mention(start=None), mention())
+    assert not compatible(mention(start=None, actor1="Military Forces of Afghanistan (2004-2021)"), mention())
+    assert not compatible(mention(start=None, sub="Armed clash"), mention(sub="Armed clash"))
+
+
+def test_an_undated_copy_of_a_capture_is_a_source_of_the_dated_event_not_an_event_of_its_own(store):
+    add(store, "dated", mention())
+    add(store, "undated", mention(start=None), published=None)
+    fuse(store)
+    [event] = store.events()
+    assert event.event_date == date(2021, 8, 8) and event.article_ids == ["dated", "undated"]
 
 
 def test_a_second_identical_run_changes_nothing(store):

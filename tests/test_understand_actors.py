@@ -50,7 +50,7 @@ EXPECTED = {
             "Afghan forces": "afghan_forces", "Taliban fighters": "taliban", "Afghan troops": "afghan_forces",
             "militants": "taliban", "US": "us_forces", "They": "taliban", "the militants": "taliban", "they": "taliban",
             "Taliban’s": "taliban", "the Americans": "us_forces", "the insurgents": "taliban", "civilians": "civilians",
-            "Interior Ministry": "afghan_government", "civilian": "civilians", "the group": "taliban",
+            "Afghanistan’s Interior Ministry": "afghan_government", "civilian": "civilians", "the group": "taliban",
             "locals": "civilians", "NATO allies": "nato", "UK": "uk_forces", "Afghan Government": "afghan_government",
             "ISIS": "iskp", "central government": "afghan_government",
             "Afghan National Security Forces": "afghan_forces"},

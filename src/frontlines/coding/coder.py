@@ -105,6 +105,7 @@ class EventCoder:
                  country_focus: str | None = None) -> None:
         self.patterns, self.taxonomy, self.actors = patterns, taxonomy, actors
         self.country_focus = country_focus
+        self._clash = next((c for c in patterns.classes if c.sub_event_type == "Armed clash"), None)
 
     # -- article -----------------------------------------------------------------------------
     def code(self, article: Article) -> list[EventMention]:
@@ -164,8 +165,15 @@ class EventCoder:
                       dominant: str | None) -> list[EventMention]:
         view, cls = views[index], trigger.event_class
         chain = self._reach(view, trigger, trigger_tokens)
+        coded_as = cls
         if cls.territory and chain:
-            chain = chain + self._companions(view, max(chain[-1].last, trigger.last) + 1, cls, trigger_tokens)
+            qualifiers = _qualifiers(view, trigger, chain)
+            if qualifiers & self.patterns.parts_within:   # "seized five districts in Herat": not Herat itself
+                chain = [s for s in chain if s.item.place.kind not in ("city", "town")]
+            elif qualifiers & self.patterns.partial_control and self._clash is not None:
+                coded_as = self._clash                     # "captured much of Lashkar Gah": fighting, not a fall
+            chain = chain + self._companions(view, max(chain[-1].last, trigger.last) + 1, cls, trigger_tokens) \
+                if chain else chain
         places, inherited = self._event_places(chain, cls, view), False
         if not places and not cls.territory:
             near = view.places_near(trigger.first, trigger.last)
@@ -203,7 +211,7 @@ class EventCoder:
             actor1 = self._specific(actor_id, place.country, day)
             if actor1 is None:
                 continue    # a generic actor ("the army") in a place of no known country
-            sub = cls.sub_event_for(self.actors[actor1].type_on(day - timedelta(days=1) if day else None))
+            sub = coded_as.sub_event_for(self.actors[actor1].type_on(day - timedelta(days=1) if day else None))
             event_type = self.taxonomy.event_type(sub)
             if event_type == "Battles" and self.country_focus and place.country != self.country_focus:
                 continue    # fighting outside the country of focus is not ours to code as Battles
@@ -475,6 +483,17 @@ class EventCoder:
 
 
 # -- module helpers ---------------------------------------------------------------------------------
+def _qualifiers(view: SentenceView, trigger: Trigger, chain: list[Span]) -> set[str]:
+    """The words between a territory trigger and the places it reaches ("captured much of X", "much of X fell",
+    "seized five districts in X"): what says the place itself did not change hands."""
+    tokens = view.tokens
+    if chain[0].first > trigger.last:
+        words = tokens[trigger.last + 1:chain[0].first]
+    else:
+        words = tokens[max(0, chain[0].first - 3):chain[0].first] + tokens[chain[-1].last + 1:trigger.first]
+    return {t.text for t in words}
+
+
 def _base(actor_id: str) -> str:
     """The dictionary actor behind a country actor id ("civilians:SD" -> "civilians")."""
     return actor_id.split(":", 1)[0]

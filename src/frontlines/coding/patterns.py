@@ -88,6 +88,8 @@ class EventPatterns:
     day_offsets: dict[tuple[str, ...], int] = field(default_factory=dict)
     not_combatants: set[str] = field(default_factory=set)
     companions: list[tuple[str, ...]] = field(default_factory=list)
+    partial_control: set[str] = field(default_factory=set)
+    parts_within: set[str] = field(default_factory=set)
     _by_first: dict[str, list[tuple[tuple[str, ...], EventClass]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -186,7 +188,8 @@ def load_patterns(path: str | Path | None = None) -> EventPatterns:
         max_age_days=int(raw.get("max_age_days", 365)), recent_days=int(raw.get("recent_days", 30)),
         day_offsets={_phrase(k): int(v) for k, v in (raw.get("day_offsets") or {}).items()},
         not_combatants={str(v) for v in raw.get("not_combatants") or []},
-        companions=[_phrase(p) for p in raw.get("companions") or []])
+        companions=[_phrase(p) for p in raw.get("companions") or []],
+        partial_control=_words(raw.get("partial_control")), parts_within=_words(raw.get("parts_within")))
 
 
 @dataclass

@@ -24,6 +24,8 @@ from frontlines.understand.countries import country
 
 SLACK = timedelta(days=1)       # the widest slack any type allows (index look-ups use it)
 SYMMETRIC = {"Armed clash"}   # who is actor1 in a clash is the reporter's choice
+# A place changes hands once per change: an undated report of it belongs to the dated event of the same change.
+TERRITORY = {"Non-state actor overtakes territory", "Government regains territory", "Non-violent transfer of territory"}
 CHUNK = 20_000                  # mentions placed per transaction (bounds fusion's memory) ...
 GROUP = 20_000                  # ... and, about, events rebuilt and saved at a time
 EVIDENCE_KEPT = 50              # source sentences kept on an event (all stay on its mentions)
@@ -97,6 +99,10 @@ class MentionIndex:
             met = event_queries.events_near(store, low, high, _sharing_keys(store, new))
         elif new:
             met = event_queries.undated_events(store)
+        undated_changes = [m for m in new if m.date_start is None and m.sub_event_type in TERRITORY]
+        if undated_changes:   # they may join a change of hands of any date at their place
+            met = sorted(set(met) | set(event_queries.events_near(store, None, None,
+                                                                  _sharing_keys(store, undated_changes))))
         self.buckets: dict[tuple, set[str]] = {}
         self.kinds: dict[str, dict[tuple, EventMention]] = {}
         self.size: dict[str, int] = {}
@@ -229,9 +235,9 @@ def compatible(a: EventMention, b: EventMention, taxonomy: Taxonomy | None = Non
     """Could these two mentions report the same event?"""
     if a.sub_event_type != b.sub_event_type or not same_place(a.place, b.place):
         return False
-    if (a.date_start is None) != (b.date_start is None):
-        return False
-    if a.date_start is not None:
+    if (a.date_start is None) != (b.date_start is None) and a.sub_event_type not in TERRITORY:
+        return False   # an undated report of a change of hands joins the dated event of it; of fighting, not
+    if a.date_start is not None and b.date_start is not None:
         slack = timedelta(days=(taxonomy or load_taxonomy()).slack(a.sub_event_type))
         a_low, a_high = _window(a)
         b_low, b_high = _window(b)

@@ -166,7 +166,10 @@ class ActorMatcher:
         index = _SentenceIndex(article.sentences or [Sentence(index=0, start=0, end=len(text), text=text)])
         blocked = _Taken((m.start(), m.end()) for m in self._blocked.finditer(text)) if self._blocked else _Taken([])
         spans = self._named(text, blocked)
-        spans += self._national(text, spans, blocked)
+        national = self._national(text, spans, blocked)
+        if national:   # "Congolese civilians" replaces the generic "civilians" inside it
+            inside = _Taken((n.start, n.end) for n in national)
+            spans = [s for s in spans if not inside.overlaps(s.start, s.end)] + national
         spans += self._fuzzy(text, spans)
         spans += self._generic(text, spans)
         spans.sort(key=lambda s: s.start)
@@ -194,7 +197,8 @@ class ActorMatcher:
         if self._force_words is None:
             return []
         words_of = country_words()
-        occupied = _Taken((s.start, s.end) for s in taken)
+        generic = {actor_id for actor_id in self.dictionary.country_phrases.values()}
+        occupied = _Taken((s.start, s.end) for s in taken if s.actor_id not in generic)
         found = []
         for match in self._force_words.finditer(text):
             offset = max(0, match.start() - 60)

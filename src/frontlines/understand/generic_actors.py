@@ -101,13 +101,15 @@ class ActorIndex(dict):
         base = dict.get(self, generic)
         if base is None or not is_generic(base):
             return actor_id
-        iso2 = rest.split(":")[0] or iso2
+        place_country, iso2 = iso2, rest.split(":")[0] or iso2
         if not iso2 or country(iso2) is None:
             return actor_id
         regime = regime_on(iso2, day)
         if regime is not None and generic in regime.stands_for and dict.__contains__(self, regime.stands_for[generic]):
             return regime.stands_for[generic]
         key = f"{generic}:{iso2}:{regime.years if regime and '{years}' in base.name else ''}"
+        if place_country and place_country != iso2 and _is_state(base):
+            key += ":abroad"   # "Rwandan troops" in Congo: an external force there (ACLED's inter code 8)
         return key if key in self else actor_id
 
     def _make(self, key: str) -> Actor | None:
@@ -116,11 +118,17 @@ class ActorIndex(dict):
         if not rest or base is None or not is_generic(base):
             return None
         iso2, _, years = rest.partition(":")
+        years, _, where = years.partition(":")
         c = country(iso2)
         if c is None:
             return None
         name = base.name.format(country=actor_country_name(c), years=f" ({years})" if years else "")
-        return Actor(id=key, name=name, roles=list(base.roles), country=c.iso2)
+        roles = [("External/Other forces", None, None)] if where == "abroad" else list(base.roles)
+        return Actor(id=key, name=name, roles=roles, country=c.iso2)
+
+
+def _is_state(actor: Actor) -> bool:
+    return any(kind == "State forces" for kind, _, _ in actor.roles)
 
 
 def actor_named(name: str, generics: list[Actor]) -> Actor | None:
