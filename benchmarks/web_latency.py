@@ -1,6 +1,11 @@
 """Latency of the web app over a store of synthetic events (default 100,000): the filtered event list and the map.
 
     .venv/bin/python benchmarks/web_latency.py [--events 100000] [--requests 40]
+    .venv/bin/python benchmarks/web_latency.py --load [--events 4000] [--total 2000] [--concurrency 20]
+
+``--load`` is a bounded local load test instead: a real `frontlines serve` process on 127.0.0.1 (nothing else is
+ever addressed), ``--total`` requests (a mix of the pages below, JSON and HTML) sent ``--concurrency`` at a time;
+prints p50, p99, the slowest request, requests per second and the errors (any status but 200, any transport error).
 
 Builds a throwaway store in a temporary folder (events spread over 2021 across 34 made-up provinces with
 rectangular boundaries, 400 controlled places), then times requests in-process through FastAPI's TestClient
@@ -10,6 +15,9 @@ day each time, so no request is answered from the app's SVG cache. Prints median
 from __future__ import annotations
 
 import argparse
+import asyncio
+import socket
+import subprocess
 import json
 import os
 import random
@@ -20,6 +28,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
 
 from frontlines.model import ControlInterval, Place
@@ -127,17 +136,109 @@ def scenarios(rng: random.Random, n: int) -> dict[str, list[str]]:
     }
 
 
+# -- the bounded load test ---------------------------------------------------------------------------------
+LOOPBACK = "127.0.0.1"
+
+
+def load_urls(rng: random.Random, total: int) -> list[str]:
+    """``total`` requests, the scenarios' pages in turn, plus event pages, the map page and the overview (a map
+    day comes back after 182 requests for it, so some SVGs are answered from the cache, as for a real user)."""
+    pools = list(scenarios(rng, DAYS // 2).values())
+    pools.append([f"/events/AFGB{rng.randrange(4000):06d}.json" for _ in range(DAYS // 2)])
+    pools.append(["/map?days=30", "/", "/events?event_type=Battles"])
+    return [pools[i % len(pools)][(i // len(pools)) % len(pools[i % len(pools)])] for i in range(total)]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path) -> tuple[subprocess.Popen, str]:
+    """`frontlines serve` on a free loopback port, once it answers."""
+    port = _free_port()
+    exe = Path(sys.executable).with_name("frontlines")
+    process = subprocess.Popen([str(exe), "serve", "--db", str(db), "--host", LOOPBACK, "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://{LOOPBACK}:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{base}/index.json", timeout=2)
+            return process, base
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise SystemExit(f"frontlines serve did not start: {process.communicate()[1][-2000:]}")
+            time.sleep(0.1)
+
+
+async def burst(base: str, urls: list[str], concurrency: int) -> tuple[list[float], list[str], float]:
+    """Send ``urls`` ``concurrency`` at a time; the latency of each (ms), the errors, the wall time (s)."""
+    gate = asyncio.Semaphore(concurrency)
+    times: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        async def one(url: str) -> None:
+            async with gate:
+                started = time.perf_counter()
+                try:
+                    response = await client.get(url)
+                    if response.status_code != 200:
+                        errors.append(f"{url}: HTTP {response.status_code}")
+                except httpx.HTTPError as exc:
+                    errors.append(f"{url}: {type(exc).__name__}")
+                times.append((time.perf_counter() - started) * 1000)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(u) for u in urls))
+        return times, errors, time.perf_counter() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def load_test(db: Path, total: int, concurrency: int) -> None:
+    process, base = start_server(db)
+    try:
+        warm = load_urls(random.Random(3), 40)
+        asyncio.run(burst(base, warm, 4))   # first query plans and templates, as a server that has run a while
+        times, errors, wall = asyncio.run(burst(base, load_urls(random.Random(11), total), concurrency))
+    finally:
+        process.terminate()
+        process.wait(10)
+    print(f"load test: {len(times):,} requests, {concurrency} at a time, to {base} (one `frontlines serve` process)")
+    print(f"p50 {percentile(times, 0.5):.0f} ms, p99 {percentile(times, 0.99):.0f} ms, max {max(times):.0f} ms, "
+          f"{len(times) / wall:.0f} requests/s, errors {len(errors)}")
+    for error in errors[:10]:
+        print("  ", error)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=40, help="requests per endpoint (bounded loop)")
+    parser.add_argument("--load", action="store_true", help="the bounded load test against a real server instead")
+    parser.add_argument("--total", type=int, default=2000, help="--load: requests in all (at most 20,000)")
+    parser.add_argument("--concurrency", type=int, default=20, help="--load: requests at a time (at most 100)")
     args = parser.parse_args(argv)
+    if args.load:
+        args.total, args.concurrency = min(args.total, 20_000), max(1, min(args.concurrency, 100))
+        if "--events" not in (argv if argv is not None else sys.argv):
+            args.events = 4000
     with tempfile.TemporaryDirectory(prefix="frontlines-web-bench-") as folder:
         db = Path(folder) / "bench.duckdb"
         started = time.perf_counter()
         build_store(db, args.events)
         print(f"store: {args.events:,} synthetic events, 400 controlled places, 34 boundary areas "
               f"(built in {time.perf_counter() - started:.1f} s)")
+        if args.load:
+            load_test(db, args.total, args.concurrency)
+            return
         with TestClient(create_app(db)) as client:
             timed(client, ["/events.json", "/map.json"])  # warm-up: first query plans, template compilation
             print(f"{'endpoint':45} {'median ms':>10} {'p95 ms':>10} {'max ms':>10}  n")

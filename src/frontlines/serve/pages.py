@@ -5,7 +5,7 @@ import importlib
 import re
 import tempfile
 from collections import defaultdict
-from dataclasses import asdict
+from dataclasses import asdict, fields, is_dataclass
 from functools import lru_cache
 from datetime import date
 from typing import Any
@@ -42,6 +42,27 @@ def optional(module: str, name: str) -> Any:
         raise Unavailable(f"{module}.{name} is not available in this build ({exc})") from exc
 
 
+@lru_cache(maxsize=None)
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
+
+
+def as_data(value: Any) -> Any:
+    """A record (dataclass) as dicts and lists, like ``dataclasses.asdict`` without its deep copies (the records
+    are fresh from the store; a page of events holds thousands of values)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: as_data(v) if isinstance(v, _WALK) or is_dataclass(v) else v
+                for name in _field_names(type(value)) for v in (getattr(value, name),)}
+    if isinstance(value, (list, tuple)):
+        return [as_data(v) if isinstance(v, _WALK) or is_dataclass(v) else v for v in value]
+    if isinstance(value, dict):
+        return {k: as_data(v) if isinstance(v, _WALK) or is_dataclass(v) else v for k, v in value.items()}
+    return value
+
+
+_WALK = (list, tuple, dict)
+
+
 # -- overview ------------------------------------------------------------------------------------------
 def overview(store: Store) -> dict[str, Any]:
     first, last = queries.event_date_range(store)
@@ -53,7 +74,7 @@ def event_list(store: Store, filters: dict[str, Any], page: int, size: int) -> d
     """One page of filtered events and the total count."""
     events, total = store.query_events(**filters, limit=size, offset=(page - 1) * size)
     return {"filters": {k: v for k, v in filters.items() if v is not None}, "page": page, "size": size,
-            "total": total, "pages": max(1, -(-total // size)), "events": [asdict(e) for e in events]}
+            "total": total, "pages": max(1, -(-total // size)), "events": [as_data(e) for e in events]}
 
 
 MAX_SOURCES_SHOWN = 60   # source texts on one event page
@@ -77,10 +98,10 @@ def event_detail(store: Store, event_id: str) -> dict[str, Any]:
             "article_id": article_id, "missing": article is None,
             "title": article.title if article else None, "outlet": article.outlet if article else None,
             "published": article.published if article else None, "url": safe_url(article.url) if article else None,
-            "evidence": [asdict(e) for e in event.evidence if e.article_id == article_id],
+            "evidence": [as_data(e) for e in event.evidence if e.article_id == article_id],
             "html": highlight_in_context(article.text, spans) if article else [],
         })
-    return {"event": asdict(event), "sources": sources, "more_sources": every[MAX_SOURCES_SHOWN:]}
+    return {"event": as_data(event), "sources": sources, "more_sources": every[MAX_SOURCES_SHOWN:]}
 
 
 # -- articles --------------------------------------------------------------------------------------------
@@ -125,14 +146,14 @@ def article_explain(store: Store, article_id: str) -> dict[str, Any]:
         sentences.append({
             "index": s.index, "start": s.start, "end": s.end, "paragraph": s.paragraph, "modality": s.modality,
             "modality_cue": s.modality_cue, "html": highlight(article.text[s.start:s.end], spans, offset=s.start),
-            **{kind: [asdict(m) for m in items] for kind, items in found.items()},
+            **{kind: [as_data(m) for m in items] for kind, items in found.items()},
         })
     meta = {k: getattr(article, k) for k in ("id", "title", "outlet", "published", "published_source",
                                               "content_hash", "dup_group", "source_path")}
     meta["url"] = safe_url(article.url)
     return {"article": meta, "sentences": sentences, "sentences_left_out": max(0, len(article.sentences) - MAX_SENTENCES),
             "text_html": [] if sentences else highlight_in_context(article.text, []),
-            "mentions": [asdict(m) for m in article.mentions], "events": queries.events_citing(store, article.id)}
+            "mentions": [as_data(m) for m in article.mentions], "events": queries.events_citing(store, article.id)}
 
 
 # -- map ------------------------------------------------------------------------------------------------
@@ -143,12 +164,17 @@ def _rules() -> Any:
 
 def _status(row: dict[str, Any]) -> str:
     """The map's status key, ``held:<side>`` when the control rules know the holder's side."""
+    return _status_key(row["status"], row.get("holder"))
+
+
+@lru_cache(maxsize=4096)
+def _status_key(status: str | None, holder: str | None) -> str:
     try:
-        return _rules().status_key(row["status"], row.get("holder"))
+        return _rules().status_key(status, holder)
     except Unavailable:
-        if row["status"] == "held":
-            return f"held:{row.get('holder') or 'other'}"
-        return row["status"] or "unknown"
+        if status == "held":
+            return f"held:{holder or 'other'}"
+        return status or "unknown"
 
 
 def map_data(store: Store, as_of: date, days: int, limit: int = 1000) -> dict[str, Any]:
@@ -159,7 +185,7 @@ def map_data(store: Store, as_of: date, days: int, limit: int = 1000) -> dict[st
     for row in control:
         statuses[row["status_key"]] = statuses.get(row["status_key"], 0) + 1
     return {"as_of": as_of, "days": days, "events": events, "events_total": total, "events_shown": len(events),
-            "control": [{k: v for k, v in r.items() if k != "geometry"} for r in control], "control_counts": statuses}
+            "control": control, "control_counts": statuses}
 
 
 def _fold(name: str | None) -> str:

@@ -32,19 +32,23 @@ def map_events(store: Store, as_of: date, days: int = 30, limit: int = 2000) -> 
     since = as_of - timedelta(days=days - 1) if (as_of - date.min).days >= days else date.min
     where = "latitude IS NOT NULL AND longitude IS NOT NULL AND event_date <= ? AND event_date >= ?"
     params: list[Any] = [as_of, since]
-    total = store.con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
     rows = store._dicts(
         "SELECT event_id_cnty, event_date, event_type, sub_event_type, actor1, actor2, location, admin1, admin2, "
-        f"latitude, longitude, fatalities, source_count FROM events WHERE {where} "
+        f"latitude, longitude, fatalities, source_count, count(*) OVER () AS total FROM events WHERE {where} "
         "ORDER BY event_date DESC, event_id_cnty LIMIT ?", params + [limit])
+    total = rows[0]["total"] if rows else 0
+    for row in rows:
+        del row["total"]
     return rows, total
 
 
-def control_as_of(store: Store, as_of: date) -> list[dict[str, Any]]:
-    """Control intervals in force on ``as_of`` with their place's point and boundary (WKT) when known."""
+def control_as_of(store: Store, as_of: date, geometry: bool = False) -> list[dict[str, Any]]:
+    """Control intervals in force on ``as_of`` with their place's point, and its boundary (WKT) when ``geometry``
+    (a district's outline can be large: the map reads boundaries once, not per day)."""
+    shape = ", p.geometry" if geometry else ""
     return store._dicts(
-        """SELECT c.place_id, c.place_name, c.status, c.holder, c.valid_from, c.valid_to, c.admin1, c.admin2,
-                  c.admin1_code, c.admin2_code, c.evidence_event_ids, p.kind, p.is_capital, p.lat, p.lon, p.geometry
+        f"""SELECT c.place_id, c.place_name, c.status, c.holder, c.valid_from, c.valid_to, c.admin1, c.admin2,
+                  c.admin1_code, c.admin2_code, c.evidence_event_ids, p.kind, p.is_capital, p.lat, p.lon{shape}
            FROM control_intervals c LEFT JOIN places p ON p.id = c.place_id
            WHERE (c.valid_from IS NULL OR c.valid_from <= ?) AND (c.valid_to IS NULL OR c.valid_to > ?)
            ORDER BY c.place_name, c.valid_from""", [as_of, as_of])
