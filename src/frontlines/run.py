@@ -52,12 +52,13 @@ def run_corpus(inputs: Sequence[str | Path], out_dir: str | Path, db_path: str |
     return summary
 
 
-def with_imported_places(config: dict[str, Any], store: Store) -> dict[str, Any]:
-    """``config`` with the store's imported places (boundaries, GeoNames dumps) in the places component's
-    settings, for workers that cannot open the store; ``config`` itself when there are none."""
-    from frontlines.understand.places.boundaries import ImportedPlaces
+def with_imported_places(config: dict[str, Any], store: Store, portable: bool = False) -> dict[str, Any]:
+    """``config`` with the store's imported places (boundaries, GeoNames dumps) handed to the places component
+    as a small index file (and its bytes when ``portable``: Ray actors on other machines), for workers that
+    cannot open the store; ``config`` itself when there are none."""
+    from frontlines.understand.places.overlay import hand_over
 
-    imported = ImportedPlaces.of(store)
+    imported = hand_over(store, portable=portable)
     if imported is None:
         return config
     components = dict(config.get("components", {}))
@@ -84,7 +85,7 @@ def process_pending(store: Store, config: dict[str, Any], workers: int = 1, engi
     timings: dict[str, float] = {}
     if engine == "ray":
         from frontlines.scale import process_ray
-        results: Iterable[Article] = process_ray(articles, with_imported_places(config, store),
+        results: Iterable[Article] = process_ray(articles, with_imported_places(config, store, portable=True),
                                                  out_dir or Path("."), address, workers)
     elif workers > 1:
         from frontlines.scale import process_local

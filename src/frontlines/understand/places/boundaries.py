@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -224,42 +224,6 @@ def assign_admin(points: list[Place], areas: list[tuple[Place, Any]], level: str
 
 
 _VIEWS: dict[tuple[str, int, str], Any] = {}
-IMPORTED_SOURCES = ("boundary:", "geonames-dump:")
-
-
-@dataclass
-class ImportedPlaces:
-    """What a store holds of imported places (boundary districts with their outlines, GeoNames dumps), detached
-    from the store: worker processes and Ray actors cannot open the store the run is writing, so they get this.
-    It answers the few store calls :func:`gazetteer_for_store` makes."""
-    path: str
-    fingerprint: str
-    rows: list[Place] = field(default_factory=list)
-    names: dict[str, list[str]] = field(default_factory=dict)
-    geometries: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, store: Any) -> "ImportedPlaces | None":
-        """The store's imported places, or None when it has none."""
-        rows = [p for prefix in IMPORTED_SOURCES for p in store.places(source_prefix=prefix)]
-        if not rows:
-            return None
-        return cls(path=str(getattr(store, "path", "")), fingerprint=store.table_hash("places"), rows=rows,
-                   names=store.place_names([p.id for p in rows]), geometries=store.place_geometries("boundary:"))
-
-    def places(self, source_prefix: str | None = None, kind: str | None = None) -> list[Place]:
-        return [p for p in self.rows if (source_prefix is None or p.source.startswith(source_prefix))
-                and (kind is None or p.kind == kind)]
-
-    def place_names(self, place_ids: list[str] | None = None) -> dict[str, list[str]]:
-        wanted = self.names if place_ids is None else {i: self.names[i] for i in place_ids if i in self.names}
-        return dict(wanted)
-
-    def place_geometries(self, source_prefix: str | None = None) -> dict[str, str]:
-        return dict(self.geometries)
-
-    def table_hash(self, table: str) -> str:
-        return self.fingerprint
 
 
 def gazetteer_for_store(gazetteer: Any, store: Any) -> Any:

@@ -57,8 +57,11 @@ class PlaceComponent:
 
     def __init__(self, settings: dict[str, Any] | None = None, context: Any = None) -> None:
         settings = settings or {}
-        # a worker process gets the run's imported places in its settings (it cannot open the store)
-        store = getattr(context, "store", None) or settings.get("imported")
+        # a worker process gets the run's imported places as an index file (it cannot open the store)
+        store = getattr(context, "store", None)
+        if store is None and settings.get("imported"):
+            from frontlines.understand.places.overlay import take_over
+            store = take_over(settings["imported"])
         self.geoparser = Geoparser(load_gazetteer(store), country_focus=settings.get("country_focus"),
                                    min_score=float(settings.get("min_score", 0.2)),
                                    keep_unresolved=bool(settings.get("keep_unresolved", True)))

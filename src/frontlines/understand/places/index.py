@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, Callable, Iterator
 from frontlines.model import Place
 from frontlines.understand.places import sources
 
-FORMAT_VERSION = 20
+FORMAT_VERSION = 21
 PLACE_COLUMNS = ("id", "name", "kind", "country", "admin1", "admin2", "admin1_code", "admin2_code", "lat", "lon",
                  "population", "is_capital", "source")
 MMAP_BYTES = 1 << 30
@@ -36,6 +36,7 @@ PLACE_CACHE = 200_000   # Place objects kept per process (those a corpus touches
 
 class GazetteerIndexError(RuntimeError):
     """The gazetteer index cannot be built or read; the message is one line for the user."""
+    one_line = True
 
 
 def cache_dir() -> Path:
@@ -86,8 +87,7 @@ CREATE TABLE places (i INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, kind TE
                      admin2 TEXT, admin1_code TEXT, admin2_code TEXT, lat REAL, lon REAL, population INTEGER,
                      is_capital INTEGER, source TEXT);
 CREATE TABLE names (key TEXT NOT NULL, n INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (key, n)) WITHOUT ROWID;
-CREATE TABLE sounds (country TEXT NOT NULL, n INTEGER NOT NULL, sound TEXT, members TEXT,
-                     PRIMARY KEY (country, n)) WITHOUT ROWID;
+CREATE TABLE sounds (country TEXT PRIMARY KEY, block TEXT NOT NULL) WITHOUT ROWID;
 """
 _INDEXES = "CREATE UNIQUE INDEX places_id ON places (id); CREATE INDEX places_country ON places (country);"
 
@@ -106,10 +106,8 @@ def write_index(tables: Any, path: Path, fingerprint: str) -> None:
                        ((i, *(getattr(p, c) for c in PLACE_COLUMNS)) for i, p in enumerate(tables.places)))
         db.executemany("INSERT INTO names VALUES (?,?,?)",
                        ((key, n, v) for key, values in tables.keys.items() for n, v in enumerate(values)))
-        db.executemany("INSERT INTO sounds VALUES (?,?,?,?)",
-                       ((country, n, sound, ",".join(map(str, members)))
-                        for country, (sounds, blocks) in tables.sound_blocks().items()
-                        for n, (sound, members) in enumerate(zip(sounds, blocks))))
+        db.executemany("INSERT INTO sounds VALUES (?,?)",
+                       ((country, json.dumps(block)) for country, block in tables.sound_blocks().items()))
         db.executescript(_INDEXES)
         every_key = list(tables.keys) + list(tables.never) + list(tables.demonyms)
         small = {"demonyms": tables.demonyms, "exact_case": {k: sorted(v) for k, v in tables.exact_case.items()},
@@ -134,7 +132,7 @@ class GazetteerIndex:
         import marisa_trie
 
         self.path = Path(path)
-        _check_whole(self.path)
+        check_whole(self.path)
         self._lock = threading.Lock()
         self._pid = -1
         self._db: sqlite3.Connection | None = None
@@ -170,7 +168,7 @@ class StaleIndex(GazetteerIndexError):
     """An index built from other sources or by another version: rebuilt."""
 
 
-def _check_whole(path: Path) -> None:
+def check_whole(path: Path) -> None:
     """Refuse a truncated file: SQLite's header says how many pages it has."""
     try:
         with open(path, "rb") as handle:
@@ -197,7 +195,11 @@ def _build_lock(path: Path) -> Iterator[None]:
 
     lock = path.with_name(path.name + ".lock")
     with open(lock, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _say("another process is building the gazetteer index; waiting for it")
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -275,22 +277,22 @@ class PlaceTable:
             if len(self.cache) >= PLACE_CACHE:
                 self.cache.clear()
             rows = self.index.query(f"SELECT {', '.join(PLACE_COLUMNS)} FROM places WHERE i = ?", (i,))
-            place = self.cache[i] = _place(rows[0])
+            place = self.cache[i] = place_from_row(rows[0])
         return place
 
     def __iter__(self) -> Iterator[Place]:
         for row in self.index.query(f"SELECT {', '.join(PLACE_COLUMNS)} FROM places ORDER BY i"):
-            yield _place(row)
+            yield place_from_row(row)
 
     def of_country(self, countries: set[str]) -> list[tuple[int, Place]]:
         """(index, place) of every place in ``countries``."""
         marks = ",".join("?" * len(countries))
         rows = self.index.query(f"SELECT i, {', '.join(PLACE_COLUMNS)} FROM places WHERE country IN ({marks}) "
                                 "ORDER BY i", tuple(sorted(countries)))
-        return [(row[0], _place(row[1:])) for row in rows]
+        return [(row[0], place_from_row(row[1:])) for row in rows]
 
 
-def _place(row: tuple) -> Place:
+def place_from_row(row: tuple) -> Place:
     place = Place(*row)
     place.is_capital = bool(place.is_capital)
     return place
@@ -342,5 +344,6 @@ class NameTable:
 
 def sound_block(index: GazetteerIndex, country: str) -> tuple[list[str], list[list[int]]]:
     """One country's fuzzy-matching block as built: its sound keys in order and the places under each."""
-    rows = index.query("SELECT sound, members FROM sounds WHERE country = ? ORDER BY n", (country,))
-    return [sound for sound, _ in rows], [[int(i) for i in members.split(",")] for _, members in rows]
+    rows = index.query("SELECT block FROM sounds WHERE country = ?", (country,))
+    sounds, members = json.loads(rows[0][0]) if rows else ([], [])
+    return sounds, members
