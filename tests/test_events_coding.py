@@ -338,3 +338,12 @@ def test_partial_control_is_fighting_not_a_fall(coder):
 def test_districts_taken_in_a_province_are_not_its_capital(coder):
     assert coder.code(annotate("The Taliban seized five districts in Herat on Monday.", {"Herat": HERAT})) == []
     assert coder.code(annotate("Insurgents captured checkpoints around Herat.", {"Herat": HERAT})) == []
+
+
+def test_a_clash_needs_two_sides(coder):
+    assert coder.code(annotate("The government said fighting went on in Herat on Monday.", {"Herat": HERAT})) == []
+
+
+def test_a_town_coming_under_a_groups_control_changed_hands(coder):
+    [mention] = coder.code(annotate("Kunduz came under Taliban control on Sunday.", {"Kunduz": KUNDUZ}))
+    assert (mention.sub_event_type, mention.actor1) == ("Non-state actor overtakes territory", "Taliban")

@@ -215,9 +215,12 @@ class EventCoder:
             event_type = self.taxonomy.event_type(sub)
             if event_type == "Battles" and self.country_focus and place.country != self.country_focus:
                 continue    # fighting outside the country of focus is not ours to code as Battles
+            actor2 = self._name(self._specific(opponent, place.country, day))
+            if sub == "Armed clash" and actor2 in (None, self.actors[actor1].name):
+                continue    # a battle has two sides: "the government said fighting …" names one
             out.append(EventMention(
                 article_id=article.id, event_type=event_type, sub_event_type=sub,
-                actor1=self.actors[actor1].name, actor2=self._name(self._specific(opponent, place.country, day)),
+                actor1=self.actors[actor1].name, actor2=actor2,
                 assoc_actor_2=self._name(self._specific(assoc2, place.country, day)),
                 place=place, geo_precision=place_mention.geo_precision or PRECISION_BY_KIND.get(place.kind, 2),
                 date_start=choice.start, date_end=choice.end, time_precision=choice.precision,
