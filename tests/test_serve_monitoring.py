@@ -133,3 +133,35 @@ def test_the_host_check_refusal_carries_the_security_headers(client):
     assert response.status_code == 400
     assert "default-src 'none'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+# -- watch: which files are new ------------------------------------------------------------------------------
+def test_intervals():
+    from frontlines.watch import parse_interval
+
+    assert [parse_interval(t) for t in ("90", "30s", "10m", "1.5h", "1d")] == [90, 30, 600, 5400, 86400]
+    for bad in ("soon", "-1m", "0", "10 parsecs"):
+        with pytest.raises(ValueError):
+            parse_interval(bad)
+
+
+def test_the_watcher_hands_out_new_and_changed_files_once(tmp_path):
+    import os
+
+    from frontlines.watch import Watcher
+
+    old = time.time() - 60
+    (tmp_path / "a.jsonl").write_text("{}\n")
+    (tmp_path / "notes.pdf").write_text("not an input")
+    os.utime(tmp_path / "a.jsonl", (old, old))
+    watcher = Watcher([tmp_path])
+    assert watcher.changed() == [tmp_path / "a.jsonl"]
+    assert watcher.changed() == []
+    (tmp_path / "b.txt").write_text("fresh")            # written this second: may be half written, waits
+    assert watcher.changed() == []
+    os.utime(tmp_path / "b.txt", (old, old))
+    (tmp_path / "a.jsonl").write_text("{}\n{}\n")
+    os.utime(tmp_path / "a.jsonl", (old + 1, old + 1))
+    assert sorted(watcher.changed()) == [tmp_path / "a.jsonl", tmp_path / "b.txt"]
+    watcher.forget([tmp_path / "b.txt"])
+    assert watcher.changed() == [tmp_path / "b.txt"]

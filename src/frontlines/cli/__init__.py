@@ -9,6 +9,7 @@ from frontlines.cli import explain  # noqa: E402,F401  explain
 from frontlines.cli import control  # noqa: E402,F401  control, report
 from frontlines.cli import evaluate  # noqa: E402,F401  eval
 from frontlines.cli import serve  # noqa: E402,F401  serve
+from frontlines.cli import watch  # noqa: E402,F401  watch
 from frontlines.cli import places  # noqa: E402,F401  places import, geocode, geoparse
 from frontlines.cli import profiles  # noqa: E402,F401  profiles
 
