@@ -214,6 +214,7 @@ class View:
     boundaries: pages.Boundaries
     bbox: tuple[float, float, float, float] | None
     facets: dict[str, list[str]]
+    control: pages.ControlRecord
     svgs: "Memo" = field(default_factory=lambda: Memo(256))
     charts: "Memo" = field(default_factory=lambda: Memo(64))
 
@@ -262,11 +263,12 @@ def prepare_view(store: Store) -> View:
         boundaries = pages.Boundaries(queries.boundary_areas(store))
         extent = queries.located_extent(store)
         facets = queries.event_facets(store)
+        control = pages.ControlRecord(store)
     except duckdb.Error as exc:
         raise StoreError(f"cannot be read as a frontlines store: {exc}") from exc
     first = min([d for d in (first, control_first) if d], default=None)
     last = max([d for d in (last, control_last) if d], default=None)
-    return View(first, last, boundaries, _bbox(extent, boundaries.bounds()), facets)
+    return View(first, last, boundaries, _bbox(extent, boundaries.bounds()), facets, control)
 
 
 def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s: float = REFRESH_S,
@@ -356,7 +358,7 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s:
     def map_page(request: Request, query: Annotated[MapQuery, Query()]) -> Response:
         with snapshots.reading() as (store, shown):
             as_of = shown.day(query.as_of)
-            data = pages.map_data(store, as_of, query.days, query.limit)
+            data = pages.map_data(store, as_of, query.days, query.limit, shown.control)
         first, last = shown.first or as_of, shown.last or as_of
         data["svg_url"] = f"/map.svg?as_of={as_of.isoformat()}&days={query.days}"
         data["range"] = {"first": first, "last": last, "offset": max(0, (as_of - first).days)}
@@ -369,7 +371,7 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s:
         with snapshots.reading() as (store, shown):
             key = (shown.day(query.as_of), query.days, query.limit)
             try:
-                svg = shown.svgs.get(key, lambda: pages.map_svg(store, *key, shown.boundaries, shown.bbox))
+                svg = shown.svgs.get(key, lambda: pages.map_svg(store, *key, shown.boundaries, shown.bbox, shown.control))
             except pages.Unavailable as exc:
                 raise HTTPException(503, str(exc)) from exc
         return Response(svg, media_type="image/svg+xml", headers={"cache-control": "max-age=60"})

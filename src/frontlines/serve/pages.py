@@ -177,10 +177,11 @@ def _status_key(status: str | None, holder: str | None) -> str:
         return status or "unknown"
 
 
-def map_data(store: Store, as_of: date, days: int, limit: int = 1000) -> dict[str, Any]:
+def map_data(store: Store, as_of: date, days: int, limit: int = 1000,
+             record: "ControlRecord | None" = None) -> dict[str, Any]:
     """Events in the ``days`` up to ``as_of`` (at most ``limit``, newest first) and the control status that day."""
     events, total = queries.map_events(store, as_of, days, limit)
-    control = control_on(store, as_of)
+    control = control_on(store, as_of, record)
     statuses: dict[str, int] = {}
     for row in control:
         statuses[row["status_key"]] = statuses.get(row["status_key"], 0) + 1
@@ -241,12 +242,29 @@ class Boundaries:
         return found
 
 
-def control_on(store: Store, as_of: date) -> list[dict[str, Any]]:
-    """The control intervals in force on ``as_of``, each with its map status key (``status_key``)."""
+def control_on(store: Store, as_of: date, record: "ControlRecord | None" = None) -> list[dict[str, Any]]:
+    """The control intervals in force on ``as_of``, each with its map status key (``status_key``); from ``record``
+    (read once per copy of the store) when given, else from the store."""
+    if record is not None:
+        return record.on(as_of)
     rows = queries.control_as_of(store, as_of)
     for row in rows:
         row["status_key"] = _status(row)
     return rows
+
+
+class ControlRecord:
+    """Every control interval with its place's point and status key, read once (the slider asks for day after
+    day; a store's control table is small: one row per place and change). Rows are shared: read, never change."""
+
+    def __init__(self, store: Store) -> None:
+        self.rows = queries.control_as_of(store, None)
+        for row in self.rows:
+            row["status_key"] = _status(row)
+
+    def on(self, as_of: date) -> list[dict[str, Any]]:
+        return [r for r in self.rows if (r["valid_from"] is None or r["valid_from"] <= as_of)
+                and (r["valid_to"] is None or r["valid_to"] > as_of)]
 
 
 def area_statuses(boundaries: Boundaries, control: list[dict[str, Any]]) -> dict[str, str]:
@@ -258,14 +276,15 @@ def area_statuses(boundaries: Boundaries, control: list[dict[str, Any]]) -> dict
     return out
 
 
-def map_layers(store: Store, as_of: date, boundaries: Boundaries) -> tuple[list, list]:
+def map_layers(store: Store, as_of: date, boundaries: Boundaries,
+               record: "ControlRecord | None" = None) -> tuple[list, list]:
     """Control as map layers: boundary areas coloured by status, and the controlled places as points.
 
     Read from the store alone (no gazetteer), so the first map is as quick as the next.
     """
     MapPoint = optional("frontlines.report.maps", "MapPoint")
     MapArea = optional("frontlines.report.maps", "MapArea")
-    control = control_on(store, as_of)
+    control = control_on(store, as_of, record)
     statuses = area_statuses(boundaries, control)
     areas = []
     for area in boundaries.rows:
@@ -279,11 +298,12 @@ def map_layers(store: Store, as_of: date, boundaries: Boundaries) -> tuple[list,
     return points, areas
 
 
-def map_svg(store: Store, as_of: date, days: int, limit: int, boundaries: Boundaries, bbox: tuple | None) -> str:
+def map_svg(store: Store, as_of: date, days: int, limit: int, boundaries: Boundaries, bbox: tuple | None,
+            record: "ControlRecord | None" = None) -> str:
     """The map as SVG, drawn by the shared map module (``frontlines.report.maps``): control, then events on top."""
     render = optional("frontlines.report.maps", "render_map_svg")
     MapPoint = optional("frontlines.report.maps", "MapPoint")
-    points, areas = map_layers(store, as_of, boundaries)
+    points, areas = map_layers(store, as_of, boundaries, record)
     events, _ = queries.map_events(store, as_of, days, limit)
     for e in reversed(events):  # oldest first, so the newest are drawn on top
         label = f"{e['event_date']} {e['sub_event_type'] or e['event_type']}: {e['location'] or ''}"

@@ -23,7 +23,7 @@ from typing import Any, Callable, Generic, Iterator, TypeVar
 import duckdb
 
 from frontlines.storage import Store, StoreError
-from frontlines.storage.snapshot import copy_store, signature
+from frontlines.storage.snapshot import copy_store, open_copy, signature
 
 T = TypeVar("T")
 REFRESH_S = 1.0
@@ -96,7 +96,7 @@ class Snapshots(Generic[T]):
             raise StoreError(f"{self.db_path} cannot be read as a frontlines store: {str(exc).splitlines()[0]}") from exc
         if seen is None:
             return None
-        store = Store(path, read_only=True)
+        store = open_copy(path)
         try:
             prepared = self.prepare(store)
         except BaseException as exc:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from frontlines.storage import Store
+
 MARKER_SUFFIX = ".serve-copy"
 WAL_SUFFIX = ".wal"
 
@@ -86,3 +88,11 @@ def copy_store(source: str | Path, target: str | Path) -> tuple[int, ...] | None
     finally:
         if marker is not None:
             marker.unlink(missing_ok=True)
+
+
+def open_copy(path: str | Path, threads: int = 1) -> Store:
+    """A copy, open read-only for a server: each query on ``threads`` threads (many small queries at once
+    gain nothing from splitting each of them, and pay for it: about a quarter more CPU, measured)."""
+    store = Store(path, read_only=True)
+    store.con.execute(f"SET threads = {int(threads)}")
+    return store

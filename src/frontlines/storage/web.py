@@ -42,16 +42,17 @@ def map_events(store: Store, as_of: date, days: int = 30, limit: int = 2000) -> 
     return rows, total
 
 
-def control_as_of(store: Store, as_of: date, geometry: bool = False) -> list[dict[str, Any]]:
-    """Control intervals in force on ``as_of`` with their place's point, and its boundary (WKT) when ``geometry``
-    (a district's outline can be large: the map reads boundaries once, not per day)."""
+def control_as_of(store: Store, as_of: date | None, geometry: bool = False) -> list[dict[str, Any]]:
+    """Control intervals in force on ``as_of`` (every interval when None) with their place's point, and its boundary
+    (WKT) when ``geometry`` (a district's outline can be large: the map reads boundaries once, not per day)."""
     shape = ", p.geometry" if geometry else ""
+    where = "WHERE (c.valid_from IS NULL OR c.valid_from <= ?) AND (c.valid_to IS NULL OR c.valid_to > ?)"
     return store._dicts(
         f"""SELECT c.place_id, c.place_name, c.status, c.holder, c.valid_from, c.valid_to, c.admin1, c.admin2,
                   c.admin1_code, c.admin2_code, c.evidence_event_ids, p.kind, p.is_capital, p.lat, p.lon{shape}
            FROM control_intervals c LEFT JOIN places p ON p.id = c.place_id
-           WHERE (c.valid_from IS NULL OR c.valid_from <= ?) AND (c.valid_to IS NULL OR c.valid_to > ?)
-           ORDER BY c.place_name, c.valid_from""", [as_of, as_of])
+           {where if as_of is not None else ""}
+           ORDER BY c.place_name, c.valid_from""", [as_of, as_of] if as_of is not None else [])
 
 
 def events_citing(store: Store, article_id: str, limit: int = 500) -> list[dict[str, Any]]:
