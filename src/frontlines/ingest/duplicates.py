@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from datasketch import MinHash, MinHashLSH
-
+from frontlines.ingest.minhash_signature import Signature, band_ranges, minhash_values
 from frontlines.storage import Store
 from frontlines.storage import minhash
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_NUM_PERM = 128
@@ -33,8 +35,16 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
-def signature(text: str, num_perm: int = DEFAULT_NUM_PERM) -> MinHash:
-    """The MinHash of an article's shingles (fixed seed: the same text always signs the same)."""
+def signature(text: str, num_perm: int = DEFAULT_NUM_PERM) -> Signature:
+    """The MinHash of an article's shingles (fixed seed: the same text always signs the same), computed as
+    datasketch computes it but without importing it (see :mod:`.minhash_signature`)."""
+    return Signature(minhash_values((s.encode("utf-8") for s in sorted(shingles(text))), num_perm))
+
+
+def datasketch_signature(text: str, num_perm: int = DEFAULT_NUM_PERM) -> MinHash:
+    """The same MinHash as a ``datasketch`` object, for its in-memory LSH index."""
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=num_perm, seed=1)
     minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(text))])
     return minhash
@@ -43,11 +53,13 @@ def signature(text: str, num_perm: int = DEFAULT_NUM_PERM) -> MinHash:
 def group_duplicates(articles: Iterable[tuple[str, str]], threshold: float = DEFAULT_THRESHOLD,
                      num_perm: int = DEFAULT_NUM_PERM) -> dict[str, str]:
     """Article id -> group id for (id, text) pairs; an article with no near-duplicate is its own group."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     signatures: dict[str, MinHash] = {}
     parent: dict[str, str] = {}
     for article_id, text in sorted(articles):
-        minhash = signature(text, num_perm)
+        minhash = datasketch_signature(text, num_perm)
         parent[article_id] = article_id
         for other in sorted(lsh.query(minhash)):
             if minhash.jaccard(signatures[other]) >= threshold:
@@ -83,7 +95,7 @@ def group_duplicates_stage(store: Store, context: Any) -> dict[str, Any]:
     settings = config.get("ingest") or {}
     threshold = float(settings.get("duplicate_threshold", DEFAULT_THRESHOLD))
     num_perm = int(settings.get("duplicate_num_perm", DEFAULT_NUM_PERM))
-    ranges = MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges
+    ranges = band_ranges(threshold, num_perm)
     scheme = f"{num_perm}:{len(ranges)}x{ranges[0][1] - ranges[0][0]}"
     _band_stored_signatures(store, num_perm, scheme, ranges)
     _sign_new_articles(store, num_perm, scheme, ranges)
@@ -117,7 +129,7 @@ def _sign_new_articles(store: Store, num_perm: int, scheme: str, ranges: list[tu
     while batch := minhash.articles_without_signature(store, num_perm, after, SIGNATURE_BATCH):
         rows = []
         for article_id, text in batch:
-            values = [int(v) for v in signature(text, num_perm).hashvalues]
+            values = signature(text, num_perm).hashvalues
             rows.append((article_id, values, band_keys(values, ranges)))
         minhash.save_signatures(store, num_perm, scheme, rows)
         after = batch[-1][0]

@@ -98,14 +98,20 @@ def load_actors(path: str | Path | None = None) -> ActorDictionary:
     return _load_actors(str(path))
 
 
+def read_yaml(path: Path) -> Any:
+    """A YAML file, parsed by libyaml when PyYAML has it (the same values, five times faster: the armed groups
+    of the world are 80 KiB)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @lru_cache(maxsize=8)
 def _load_actors(path: str) -> ActorDictionary:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = read_yaml(Path(path)) or {}
     dictionary = ActorDictionary(actors={}, fuzzy_threshold=float(raw.get("fuzzy_threshold", 88)))
     _add_actors(dictionary, raw.get("actors", []))
     blocked = [str(b) for b in raw.get("blocked", [])]
     for name in raw.get("include", []):   # further files of actors, beside this one
-        extra = yaml.safe_load((Path(path).parent / name).read_text(encoding="utf-8")) or {}
+        extra = read_yaml(Path(path).parent / name) or {}
         _add_actors(dictionary, extra.get("actors", []))
         blocked += [str(b) for b in extra.get("blocked", [])]
         for iso2, aliases in (extra.get("state_forces_aliases") or {}).items():

@@ -233,8 +233,6 @@ def gazetteer_for_store(gazetteer: Any, store: Any) -> Any:
     The shared gazetteer is never changed: a store with imports gets an overlay, built once per store
     contents and reused.
     """
-    from shapely import wkt
-
     from frontlines.understand.places.geonames_dump import SOURCE as DUMP
 
     try:
@@ -247,6 +245,8 @@ def gazetteer_for_store(gazetteer: Any, store: Any) -> Any:
     key = (str(getattr(store, "path", id(store))), len(areas) + len(dumped), store.table_hash("places"))
     if key in _VIEWS:
         return _VIEWS[key]
+    from shapely import wkt   # only for a store with imports
+
     view = gazetteer.overlay()
     view.add_places(dumped + areas, store.place_names([p.id for p in dumped + areas]))
     geometries = store.place_geometries("boundary:")
