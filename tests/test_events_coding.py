@@ -347,3 +347,18 @@ def test_a_clash_needs_two_sides(coder):
 def test_a_town_coming_under_a_groups_control_changed_hands(coder):
     [mention] = coder.code(annotate("Kunduz came under Taliban control on Sunday.", {"Kunduz": KUNDUZ}))
     assert (mention.sub_event_type, mention.actor1) == ("Non-state actor overtakes territory", "Taliban")
+
+
+def test_an_old_year_in_an_undated_page_is_history_when_the_page_names_a_later_day(coder):
+    text = "The Taliban captured Kunduz in 2015. On 8 August 2021 the Taliban captured Herat."
+    article = annotate(text, {"Kunduz": KUNDUZ, "Herat": HERAT}, published=None,
+                       dates=[("2015", date(2015, 1, 1), date(2015, 12, 31), 3),
+                              ("8 August 2021", date(2021, 8, 8), date(2021, 8, 8), 1)])
+    assert [(m.place.name, m.date_start) for m in coder.code(article)] == [("Herat", date(2021, 8, 8))]
+
+
+def test_a_partys_own_word_is_a_claim_an_officials_is_not(coder):
+    [claimed] = coder.code(annotate("A Taliban spokesman said its fighters captured Kunduz on Sunday.", {"Kunduz": KUNDUZ}))
+    assert claimed.claimed_by == "Taliban"
+    [reported] = coder.code(annotate("Officials said the Taliban captured Kunduz on Sunday.", {"Kunduz": KUNDUZ}))
+    assert reported.claimed_by is None

@@ -14,7 +14,7 @@ from frontlines.report.exports import safe_cell, write_outputs
 ACLED_HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
                 "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,"
                 "admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,"
-                "tags,timestamp,fatalities_low,fatalities_high,source_count,article_ids,evidence,confidence")
+                "tags,timestamp,fatalities_low,fatalities_high,source_count,article_ids,evidence,confidence,tier,claimed_by,alt_dates")
 HOSTILE = '=HYPERLINK("http://evil.example","x") <script>alert(1)</script>'
 
 

@@ -19,7 +19,7 @@ ACLED_COLUMNS = [
     "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
     "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
 ]
-OURS = ["fatalities_low", "fatalities_high", "source_count", "article_ids", "evidence", "confidence"]
+OURS = ["fatalities_low", "fatalities_high", "source_count", "article_ids", "evidence", "confidence", "tier", "claimed_by", "alt_dates"]
 # Logs grow with every run by design; everything else must be identical after a second run.
 LOG_TABLES = {"runs", "ingest_log"}
 

@@ -191,6 +191,7 @@ class EventMention:
     confidence: float = 0.0
     evidence: list[Evidence] = field(default_factory=list)
     id: str = ""
+    claimed_by: str | None = None     # a party to the conflict that the report attributes it to ("the RSF said …")
 
 
 @dataclass
@@ -235,6 +236,9 @@ class Event:
     confidence: float = 0.0
     first_reported: date | None = None
     disagreements: dict[str, Any] = field(default_factory=dict)
+    tier: str = ""                      # confirmed (independent sources) | reported (one) | claimed (only a party says so)
+    claimed_by: str | None = None
+    alt_dates: list[str] = field(default_factory=list)   # other days its reports give (ISO), as UCDP keeps low/high
     mention_ids: list[str] = field(default_factory=list)
 
 

@@ -138,6 +138,7 @@ class EventCoder:
     def _dominant_actor(self, article: Article) -> str | None:
         """The armed actor the article names most (ties: the first named)."""
         counts = Counter(m.actor_id for m in article.actors if m.actor_id in self.actors
+                         and m.actor_id not in self.patterns.not_combatants
                          and self.actors[m.actor_id].type_on(article.published) in ARMED_TYPES)
         return counts.most_common(1)[0][0] if counts else None
 
@@ -199,6 +200,7 @@ class EventCoder:
         if actor_id is None or not self._actor_fits(actor_id, cls, day):
             return []
         opponent, assoc2 = self._opponent(view, trigger, cls, actor_id, chain)
+        claimed_by = self._claimant(view, day)
         evidence = [view.evidence]
         if anchor and choice.how == "anchor":
             evidence = [anchor.evidence] + evidence
@@ -218,8 +220,9 @@ class EventCoder:
             actor2 = self._name(self._specific(opponent, place.country, day))
             if sub == "Armed clash" and actor2 in (None, self.actors[actor1].name):
                 continue    # a battle has two sides: "the government said fighting …" names one
+            claimant = self._name(self._specific(claimed_by, place.country, day))
             out.append(EventMention(
-                article_id=article.id, event_type=event_type, sub_event_type=sub,
+                claimed_by=claimant, article_id=article.id, event_type=event_type, sub_event_type=sub,
                 actor1=self.actors[actor1].name, actor2=actor2,
                 assoc_actor_2=self._name(self._specific(assoc2, place.country, day)),
                 place=place, geo_precision=place_mention.geo_precision or PRECISION_BY_KIND.get(place.kind, 2),
@@ -380,6 +383,21 @@ class EventCoder:
             listed = STATE_FORCES if STATE_FORCES in self.actors else None
         return listed, assoc
 
+    def _claimant(self, view: SentenceView, day: date | None) -> str | None:
+        """The party to the conflict a sentence attributes what it reports to: an armed actor followed within a
+        few words by a claim verb ("the RSF said …", "Taliban spokesman Zabihullah Mujahid claimed …"), or named
+        after "according to". Officials, residents and outlets are not parties: their reports are not claims."""
+        words = [t.text for t in view.tokens]
+        for span in view.actors:
+            actor = self.actors.get(span.item.actor_id)
+            if actor is None or actor.type_on(day) not in ARMED_TYPES or span.item.actor_id in self.patterns.not_combatants:
+                continue
+            if not self.patterns.claim_verbs.isdisjoint(words[span.last + 1:span.last + 6]) \
+                    or words[max(0, span.first - 3):span.first][-3:-1] == ["according", "to"] \
+                    or words[max(0, span.first - 2):span.first] == ["according", "to"]:
+                return span.item.actor_id
+        return None
+
     def _fights_the_state(self, cls: EventClass, actor_id: str) -> bool:
         """A non-state armed group in a battle whose other side goes unnamed fights the state forces there."""
         kind = self.actors[actor_id].type_on(None)
@@ -420,7 +438,7 @@ class EventCoder:
     def _date(self, article: Article, views: list[SentenceView], index: int, trigger: Trigger,
               anchor: Anchor | None) -> DateChoice | str:
         """The sentence's own date, else its paragraph's, else the anchor's, else the publication day."""
-        pub, view = article.published, views[index]
+        pub, view = article.published or _reference_day(article), views[index]
         offset = view.tokens[trigger.first].start
         own = [d for d in view.dates_near(trigger.first, trigger.last) if d.date_start and not _in_dateline(view, d.start)]
         if own:
@@ -446,7 +464,8 @@ class EventCoder:
                 return DateChoice(d.date_start, d.date_end or d.date_start, d.precision or 1, "paragraph")
         if anchor_choice:
             return replace(anchor_choice, how="anchor")
-        if pub:
+        if article.published:
+            pub = article.published
             days = trigger.event_class.recent_days
             return DateChoice(pub - timedelta(days=self.patterns.recent_days if days is None else days), pub, 2,
                               "published")
@@ -495,6 +514,13 @@ def _qualifiers(view: SentenceView, trigger: Trigger, chain: list[Span]) -> set[
     else:
         words = tokens[max(0, chain[0].first - 3):chain[0].first] + tokens[chain[-1].last + 1:trigger.first]
     return {t.text for t in words}
+
+
+def _reference_day(article: Article) -> date | None:
+    """For an article without a publication date, the latest day it names: "captured in 2012" is history in a page
+    that also speaks of January 2025 (None when it names no day)."""
+    days = [d.date_end or d.date_start for d in article.dates if d.date_start and (d.precision or 1) <= 2]
+    return max(days) if days else None
 
 
 def _base(actor_id: str) -> str:

@@ -307,9 +307,22 @@ def build_event(mentions: list[EventMention], sources: dict[str, dict[str, Any]]
         first_reported=min(published) if published else None,
         disagreements=_disagreements(mentions),
         mention_ids=sorted(m.id for m in mentions),
+        alt_dates=sorted({mention_day(m).isoformat() for m in mentions if m.date_start and mention_day(m) != day}),
     )
+    event.tier, event.claimed_by = tier(mentions, sources)
     event.notes = notes_for(event, taxonomy)
     return event
+
+
+def tier(mentions: list[EventMention], sources: dict[str, dict[str, Any]]) -> tuple[str, str | None]:
+    """How sure the record is, as ISW and LWJ say it: *claimed* when every report attributes it to a party to the
+    conflict (with that party), *confirmed* when two independent sources (not wire copies of one another) report it
+    as fact, else *reported*."""
+    facts = [m for m in mentions if not m.claimed_by]
+    if not facts:
+        return "claimed", _most_common([m.claimed_by for m in mentions])
+    independent = {(sources.get(m.article_id) or {}).get("dup_group") or m.article_id for m in facts}
+    return ("confirmed" if len(independent) >= 2 else "reported"), None
 
 
 def notes_for(event: Event, taxonomy: Taxonomy) -> str:

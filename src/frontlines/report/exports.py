@@ -21,7 +21,8 @@ ACLED_COLUMNS = (
     "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
 )
 # Ours, after ACLED's.
-PROVENANCE_COLUMNS = ("fatalities_low", "fatalities_high", "source_count", "article_ids", "evidence", "confidence")
+PROVENANCE_COLUMNS = ("fatalities_low", "fatalities_high", "source_count", "article_ids", "evidence", "confidence",
+                      "tier", "claimed_by", "alt_dates")
 EVENT_CSV_COLUMNS = ACLED_COLUMNS + PROVENANCE_COLUMNS
 CLAIM_CSV_COLUMNS = ("id", "article_id", "sentence", "start", "end", "claimant", "metric", "count", "comparator",
                      "denominator", "as_of", "since", "text")

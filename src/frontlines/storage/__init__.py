@@ -40,8 +40,10 @@ EVENT_COLUMNS = (
     "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
     "fatalities", "tags", "timestamp", "fatalities_low", "fatalities_high", "source_count",
     "article_ids", "evidence", "confidence", "first_reported", "disagreements", "place_id", "mention_ids",
+    "tier", "claimed_by", "alt_dates",
 )
-JSON_COLUMNS = {"extra", "article_ids", "evidence", "disagreements", "mention_ids", "evidence_event_ids", "inputs", "summary"}
+JSON_COLUMNS = {"extra", "article_ids", "evidence", "disagreements", "mention_ids", "evidence_event_ids", "inputs", "summary",
+                "alt_dates"}
 
 
 class StoreError(RuntimeError):
@@ -664,7 +666,7 @@ ANNOTATION_COLUMNS = {
     "event_mentions": ("id", "article_id", "event_type", "sub_event_type", "actor1", "actor2", "assoc_actor_1",
                        "assoc_actor_2", "place_id", "geo_precision", "date_start", "date_end", "time_precision",
                        "fatalities_low", "fatalities_best", "fatalities_high", "civilian_targeting", "confidence",
-                       "evidence"),
+                       "evidence", "claimed_by"),
 }
 
 
@@ -704,7 +706,7 @@ def _mention_row(m: EventMention, article_id: str, i: int) -> tuple:
     return (m.id or f"{article_id}:m{i}", article_id, m.event_type, m.sub_event_type, m.actor1, m.actor2, m.assoc_actor_1,
             m.assoc_actor_2, m.place.id if m.place else None, m.geo_precision, m.date_start, m.date_end, m.time_precision,
             q.low if q else None, q.best if q else None, q.high if q else None, m.civilian_targeting, m.confidence,
-            to_json(m.evidence))
+            to_json(m.evidence), m.claimed_by)
 
 
 def _mention_from_row(r: dict[str, Any], places: dict[str, Place]) -> EventMention:
@@ -717,7 +719,8 @@ def _mention_from_row(r: dict[str, Any], places: dict[str, Place]) -> EventMenti
         actor1=r["actor1"], actor2=r["actor2"], assoc_actor_1=r["assoc_actor_1"], assoc_actor_2=r["assoc_actor_2"],
         place=places.get(r["place_id"]), geo_precision=r["geo_precision"], date_start=r["date_start"], date_end=r["date_end"],
         time_precision=r["time_precision"], fatalities=fat, civilian_targeting=bool(r["civilian_targeting"]),
-        confidence=r["confidence"], evidence=[Evidence(**e) for e in (r["evidence"] or [])])
+        confidence=r["confidence"], evidence=[Evidence(**e) for e in (r["evidence"] or [])],
+        claimed_by=r.get("claimed_by"))
 
 
 def _event_row(e: Event) -> tuple:
@@ -733,4 +736,6 @@ def _event_from_row(r: dict[str, Any]) -> Event:
     values["article_ids"] = r.get("article_ids") or []
     values["disagreements"] = r.get("disagreements") or {}
     values["mention_ids"] = r.get("mention_ids") or []
+    values["alt_dates"] = r.get("alt_dates") or []
+    values["tier"] = r.get("tier") or ""
     return Event(**values)

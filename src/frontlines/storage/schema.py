@@ -119,6 +119,12 @@ CREATE TABLE article_failures (
     failed_at TIMESTAMP
 );
 """),
+    (4, "confidence tiers, claimants and the other days reports give", """
+ALTER TABLE event_mentions ADD COLUMN claimed_by VARCHAR;
+ALTER TABLE events ADD COLUMN tier VARCHAR;
+ALTER TABLE events ADD COLUMN claimed_by VARCHAR;
+ALTER TABLE events ADD COLUMN alt_dates JSON;
+"""),
 ]
 
 # Tables that hold one article's annotations: replaced whole when an article is re-processed.
