@@ -117,3 +117,26 @@ def test_worker_processes_get_the_imported_places_through_their_settings(db):
     article.sentences = split_sentences(text)
     places = PlaceComponent(settings, context=None)(article).places
     assert [m.place.id for m in places if m.place] == ["gn:9000001", "af:kunduz"]
+
+
+def test_ray_actors_on_another_machine_get_the_imported_places_as_bytes(db, tmp_path, monkeypatch):
+    """A Ray actor may run where the driver's cache dir is not: the index file of imported places travels as bytes,
+    is written to that machine's cache dir, and gives the same gazetteer as the store."""
+    from frontlines.understand.places.boundaries import gazetteer_for_store
+    from frontlines.understand.places.gazetteer import default_gazetteer
+    from frontlines.understand.places.overlay import hand_over, take_over
+
+    with Store(db) as store:
+        assert hand_over(store) is None
+        import_geonames(DUMP, store, load_gazetteer())
+        local, portable = hand_over(store), hand_over(store, portable=True)
+        from_store = gazetteer_for_store(default_gazetteer(), store)
+    assert local["data"] is None and portable["data"] == Path(portable["file"]).read_bytes()
+    monkeypatch.setenv("FRONTLINES_CACHE_DIR", str(tmp_path / "elsewhere"))
+    moved = {**portable, "file": str(tmp_path / "not-here" / Path(portable["file"]).name)}
+    imported = take_over(moved)
+    assert (tmp_path / "elsewhere" / "imported" / Path(portable["file"]).name).exists()
+    assert [p.id for p in imported.places()] == [p.id for p in from_store.places if p.id in from_store.imported]
+    with Store(db, read_only=True) as store:
+        assert imported.place_names() == store.place_names([p.id for p in imported.places()])
+        assert imported.table_hash("places") == store.table_hash("places")
