@@ -217,6 +217,7 @@ class View:
     control: pages.ControlRecord
     svgs: "Memo" = field(default_factory=lambda: Memo(256))
     charts: "Memo" = field(default_factory=lambda: Memo(64))
+    parts: "Memo" = field(default_factory=lambda: Memo(8))   # the timeline, the areas' GeoJSON
 
     @property
     def default_day(self) -> date:
@@ -363,7 +364,24 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s:
         data["svg_url"] = f"/map.svg?as_of={as_of.isoformat()}&days={query.days}"
         data["range"] = {"first": first, "last": last, "offset": max(0, (as_of - first).days)}
         data["range"]["length"] = max(data["range"]["offset"], (last - first).days)
+        data["legend"] = pages.legend()
+        data["area_status"] = pages.area_statuses(shown.boundaries, data["control"]) if shown.boundaries.rows else {}
+        data["bbox"] = shown.bbox
         return respond(request, "map.html", data)
+
+    @app.get("/map/areas.json", summary="Imported boundary areas as GeoJSON (the map colours them by area_status)",
+             tags=["map"])
+    def map_areas() -> Response:
+        with snapshots.reading() as (_, shown):
+            body = shown.parts.get("areas", lambda: json.dumps(pages.areas_geojson(shown.boundaries)))
+        return Response(body, media_type="application/geo+json")
+
+    @app.get("/timeline", include_in_schema=False)
+    @app.get("/timeline.json", summary="Events per day by type, and the days control changed", tags=["map"])
+    def timeline(request: Request) -> Response:
+        with snapshots.reading() as (store, shown):
+            data = shown.parts.get("timeline", lambda: pages.timeline(store))
+        return respond(request, "timeline.html", data)
 
     @app.get("/map.svg", summary="The map as SVG (shared map module)", tags=["map"],
              response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})

@@ -312,6 +312,64 @@ def map_svg(store: Store, as_of: date, days: int, limit: int, boundaries: Bounda
     return render(points, areas, width=MAP_WIDTH, height=MAP_HEIGHT, title=f"As of {as_of.isoformat()}", bbox=bbox)
 
 
+
+# -- legend, boundaries and timeline for the interactive map ----------------------------------------------------
+PALETTE = ["#c0392b", "#2471a3", "#1e8449", "#d35400", "#7d3c98", "#b7950b", "#117a65", "#884ea0"]
+FIXED = {"held:other": ("held by others", "#7f8c8d"), "contested": ("contested", "#f39c12"),
+         "unknown": ("unknown", "#d5d8dc")}
+
+
+def legend() -> list[dict[str, str]]:
+    """Map keys with their label and colour: one per side of the control rules (colours from ``side_colours``
+    in the rules when present, else the report map's, else a palette), then held by others, contested, unknown."""
+    try:
+        rules = _rules()
+        sides = list(rules.sides)
+        names = dict(rules.side_names)
+        raw = optional("frontlines.control.rules", "_read")(str(optional("frontlines.control.rules", "DEFAULT_RULES")))
+        colours = dict(raw.get("side_colours") or {})
+    except Unavailable:
+        sides, names, colours = [], {}, {}
+    try:
+        report_colours = optional("frontlines.report.maps", "STATUS_COLOURS")
+    except Unavailable:
+        report_colours = {}
+    out = []
+    for i, side in enumerate(sides):
+        colour = colours.get(side) or report_colours.get(f"held:{side}") or PALETTE[i % len(PALETTE)]
+        out.append({"key": f"held:{side}", "label": f"held by {names.get(side, side)}", "colour": colour})
+    for key, (label, colour) in FIXED.items():
+        out.append({"key": key, "label": label, "colour": colour})
+    return out
+
+
+def areas_geojson(boundaries: Boundaries, tolerance: float = 0.005) -> dict[str, Any]:
+    """Imported boundary areas as GeoJSON (simplified to ``tolerance`` degrees), for the interactive map."""
+    from shapely.geometry import mapping
+
+    features = []
+    for row, shape in zip(boundaries.rows, boundaries.shapes):
+        features.append({"type": "Feature", "id": row["id"],
+                         "properties": {"id": row["id"], "name": row["name"], "kind": row["kind"]},
+                         "geometry": mapping(shape.simplify(tolerance, preserve_topology=True))})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def timeline(store: Store) -> dict[str, Any]:
+    """Events per day by type (for a stacked chart) and the days control changed, with the types in order of size."""
+    rows = queries.events_per_day(store)
+    totals: dict[str, int] = {}
+    days: dict[str, dict[str, int]] = {}
+    for row in rows:
+        day = row["day"].isoformat()
+        days.setdefault(day, {})[row["event_type"]] = row["n"]
+        totals[row["event_type"]] = totals.get(row["event_type"], 0) + row["n"]
+    changes = [{**r, "day": r["day"].isoformat(), "status_key": _status(r)} for r in queries.control_changes(store)]
+    return {"types": sorted(totals, key=lambda t: (-totals[t], t)), "totals": totals,
+            "days": [{"day": d, "counts": c, "total": sum(c.values())} for d, c in sorted(days.items())],
+            "control_changes": changes}
+
+
 # -- claims and tallies ------------------------------------------------------------------------------------
 def claims_page(store: Store, as_of: date) -> dict[str, Any]:
     """Every claim, and the tally claims beside the tallies computed from the control picture (when built)."""

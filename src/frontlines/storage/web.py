@@ -139,3 +139,17 @@ def load_event_columns(store: Store, columns: dict[str, list[Any]]) -> int:
         finally:
             store.con.unregister("incoming_events")
     return sizes.pop()
+
+
+def events_per_day(store: Store) -> list[dict[str, Any]]:
+    """Dated events counted by day and event type (the timeline), oldest first."""
+    return store._dicts(
+        """SELECT event_date AS day, coalesce(nullif(event_type, ''), 'Unknown') AS event_type, count(*) AS n
+           FROM events WHERE event_date IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""")
+
+
+def control_changes(store: Store) -> list[dict[str, Any]]:
+    """Each day a place's control status began (the timeline's marks), oldest first."""
+    return store._dicts(
+        """SELECT valid_from AS day, place_id, place_name, status, holder FROM control_intervals
+           WHERE valid_from IS NOT NULL ORDER BY valid_from, place_name""")
