@@ -362,3 +362,10 @@ def test_a_partys_own_word_is_a_claim_an_officials_is_not(coder):
     assert claimed.claimed_by == "Taliban"
     [reported] = coder.code(annotate("Officials said the Taliban captured Kunduz on Sunday.", {"Kunduz": KUNDUZ}))
     assert reported.claimed_by is None
+
+
+def test_an_earlier_capture_is_not_dated_to_the_report(coder):
+    [earlier] = coder.code(annotate("The Taliban had earlier captured Kunduz.", {"Kunduz": KUNDUZ}))
+    assert earlier.date_start is None
+    [today] = coder.code(annotate("The Taliban captured Kunduz.", {"Kunduz": KUNDUZ}))
+    assert today.date_end == date(2021, 8, 9)   # the publication day, for want of another

@@ -248,3 +248,23 @@ def test_tiers_confirmed_reported_and_claimed(store):
     assert [t[2] for t in tiers if t[0] == "Kunduz"] == ["confirmed"]
     [kunduz] = [e for e in store.events() if e.location == "Kunduz"]
     assert kunduz.alt_dates == ["2021-08-09"]   # the wire copies' day, kept beside the event's
+
+
+def test_the_day_most_independent_sources_give_wins_and_the_others_are_kept(store):
+    add(store, "a", mention(start=date(2021, 8, 9)))
+    add(store, "b", mention(start=date(2021, 8, 9)))
+    add(store, "c", mention(start=date(2021, 8, 8)))                  # one outlet's stray day
+    add(store, "d", mention(start=date(2021, 8, 8)), dup_group="w")   # and a wire story on it ...
+    add(store, "e", mention(start=date(2021, 8, 8)), dup_group="w")   # ... reprinted: still one source
+    add(store, "f", mention(start=date(2021, 8, 9)))
+    fuse(store)
+    [event] = store.events()
+    assert event.event_date == date(2021, 8, 9) and event.alt_dates == ["2021-08-08"]   # three sources to two
+
+
+def test_a_tie_between_days_goes_to_the_earlier(store):
+    add(store, "a", mention(start=date(2021, 8, 9)))
+    add(store, "b", mention(start=date(2021, 8, 8)))
+    fuse(store)
+    [event] = store.events()
+    assert event.event_date == date(2021, 8, 8) and event.alt_dates == ["2021-08-09"]

@@ -464,12 +464,16 @@ class EventCoder:
                 return DateChoice(d.date_start, d.date_end or d.date_start, d.precision or 1, "paragraph")
         if anchor_choice:
             return replace(anchor_choice, how="anchor")
-        if article.published:
+        if article.published and not self._refers_back(view, trigger):
             pub = article.published
             days = trigger.event_class.recent_days
             return DateChoice(pub - timedelta(days=self.patterns.recent_days if days is None else days), pub, 2,
                               "published")
         return DateChoice(None, None, None, "none")
+
+    def _refers_back(self, view: SentenceView, trigger: Trigger) -> bool:
+        """ "had earlier captured", "had already taken": an event before the report, on a day it does not give."""
+        return any(t.text in self.patterns.refers_back for t in view.tokens[max(0, trigger.first - 2):trigger.first])
 
     def _offset(self, view: SentenceView, trigger: Trigger, choice: DateChoice) -> DateChoice:
         """ "a day after seizing Farah": the day before the sentence's date."""

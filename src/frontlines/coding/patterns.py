@@ -89,6 +89,7 @@ class EventPatterns:
     not_combatants: set[str] = field(default_factory=set)
     companions: list[tuple[str, ...]] = field(default_factory=list)
     partial_control: set[str] = field(default_factory=set)
+    refers_back: set[str] = field(default_factory=set)
     claim_verbs: set[str] = field(default_factory=set)
     parts_within: set[str] = field(default_factory=set)
     _by_first: dict[str, list[tuple[tuple[str, ...], EventClass]]] = field(default_factory=dict, repr=False)
@@ -191,6 +192,7 @@ def load_patterns(path: str | Path | None = None) -> EventPatterns:
         not_combatants={str(v) for v in raw.get("not_combatants") or []},
         companions=[_phrase(p) for p in raw.get("companions") or []],
         partial_control=_words(raw.get("partial_control")), parts_within=_words(raw.get("parts_within")),
+        refers_back=_words(raw.get("refers_back")),
         claim_verbs=_words(raw.get("claim_verbs")))
 
 

@@ -267,10 +267,11 @@ def same_place(a: Place | None, b: Place | None) -> bool:
 # -- the fused record -------------------------------------------------------------------------------------
 def build_event(mentions: list[EventMention], sources: dict[str, dict[str, Any]], actors: dict[str, Actor],
                 taxonomy: Taxonomy) -> Event:
-    """One Event from its mentions: the most precise date and place, ACLED's lowest death toll, all sources."""
+    """One Event from its mentions: the date most independent sources give among the most precise reports, the
+    most precise place, ACLED's lowest death toll, all sources."""
     mentions = sorted(mentions, key=_order)
     best = mentions[0]
-    day = mention_day(best)
+    day = consensus_day(mentions, sources)
     place = min((m.place for m in mentions if m.place), key=_place_rank, default=None)
     actor1 = _most_common([m.actor1 for m in mentions]) or best.actor1
     actor2 = _most_common([m.actor2 for m in mentions])
@@ -312,6 +313,21 @@ def build_event(mentions: list[EventMention], sources: dict[str, dict[str, Any]]
     event.tier, event.claimed_by = tier(mentions, sources)
     event.notes = notes_for(event, taxonomy)
     return event
+
+
+def consensus_day(mentions: list[EventMention], sources: dict[str, dict[str, Any]]) -> date | None:
+    """The day of an event its reports agree on: among the most precise dated reports, the day the most independent
+    sources give (wire copies count once), the earliest on a tie. One outlet's stray day does not move an event
+    three others date alike; the other days stay in ``alt_dates``."""
+    dated = [m for m in mentions if m.date_start]
+    if not dated:
+        return None
+    finest = min(m.time_precision or 9 for m in dated)
+    votes: dict[date, set[str]] = {}
+    for m in dated:
+        if (m.time_precision or 9) == finest:
+            votes.setdefault(mention_day(m), set()).add((sources.get(m.article_id) or {}).get("dup_group") or m.article_id)
+    return min(votes, key=lambda d: (-len(votes[d]), d))
 
 
 def tier(mentions: list[EventMention], sources: dict[str, dict[str, Any]]) -> tuple[str, str | None]:
