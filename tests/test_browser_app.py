@@ -88,39 +88,107 @@ def page(browser, server):
     context.close()
 
 
-def _map_image_loaded(page) -> bool:
-    return page.eval_on_selector("#map-image", "img => img.complete && img.naturalWidth > 0")
+def _shown(page, day: str) -> None:
+    page.wait_for_function(f"() => document.body.dataset.shownAsOf === '{day}'")
+
+
+def _status_of(page, place: str) -> str | None:
+    return page.eval_on_selector_all(
+        "path.control-marker", f"(ps) => (ps.find((p) => p.dataset.place === {place!r}) || {{dataset: {{}}}}).dataset.status || null")
 
 
 def test_map_loads_and_the_slider_changes_the_day(page, server):
     page.goto("/map")
-    page.wait_for_function("() => { const i = document.querySelector('#map-image'); return i.complete && i.naturalWidth > 0; }")
-    assert page.text_content("#as-of-label") == "2021-08-15"  # the last event's day by default
-    assert "Kabul" in page.text_content("#control-counts") or "held by taliban" in page.text_content("#control-counts")
+    _shown(page, "2021-08-15")  # the last event's day by default
+    assert page.text_content("#as-of-label") == "2021-08-15"
+    assert "held by taliban" in page.text_content("#control-counts")
+    # The country outline is there without any import (Natural Earth, vendored).
+    page.wait_for_function("() => document.querySelector('#map').dataset.countries === '250'")
+    assert page.locator(".leaflet-countries-pane path").count() > 0
+    assert "AFGHANISTAN" in page.text_content(".leaflet-countries-pane").upper()
 
     slider = page.locator("#as-of-slider")
     slider.focus()
     page.keyboard.press("Home")  # the slider starts with the control record: 1 June 2021
-    page.wait_for_function("() => document.body.dataset.shownAsOf === '2021-06-01'")
+    _shown(page, "2021-06-01")
     assert page.text_content("#events-count") == "0"
     assert "held by government: 5" in page.text_content("#control-counts")  # the five capitals on record
+    assert _status_of(page, "Kabul") == "held:government"
+    blue = page.eval_on_selector_all("path.control-marker", "(ps) => ps.find((p) => p.dataset.place === 'Kabul').getAttribute('fill')")
 
     for _ in range(21):
         page.keyboard.press("ArrowRight")  # to 22 June: Sher Khan Bandar falls
-    page.wait_for_function("() => document.body.dataset.shownAsOf === '2021-06-22'")
+    _shown(page, "2021-06-22")
     assert page.text_content("#as-of-label") == "2021-06-22"
-    assert "as_of=2021-06-22" in page.get_attribute("#map-image", "src")
-    page.wait_for_function("() => { const i = document.querySelector('#map-image'); return i.complete && i.naturalWidth > 0; }")
+    assert "as_of=2021-06-22" in page.get_attribute("#map-svg-link", "href")
     assert page.text_content("#events-count") == "1"
     assert "Sher Khan Bandar" in page.text_content("#map-events")
     assert page.url.endswith("/map?as_of=2021-06-22&days=30")  # the address keeps the day
 
     page.keyboard.press("End")
-    page.wait_for_function("() => document.body.dataset.shownAsOf === '2021-08-15'")
+    _shown(page, "2021-08-15")
     assert "Kabul" in page.text_content("#map-events")
     assert "held by taliban: 6" in page.text_content("#control-counts")  # Kabul fell on the 15th
+    assert _status_of(page, "Kabul") == "held:taliban"  # the place changed colour
+    red = page.eval_on_selector_all("path.control-marker", "(ps) => ps.find((p) => p.dataset.place === 'Kabul').getAttribute('fill')")
+    assert red != blue and red == page.get_attribute("#legend li[data-key='held:taliban'] .swatch", "data-colour")
     assert page.problems == []  # no CSP violation, no script error
     assert all(url.startswith(server) for url in page.requests)  # offline: nothing but the app itself
+
+
+def test_click_an_event_marker_to_reach_its_source_sentence(page):
+    page.goto("/map?as_of=2021-08-13&days=60")
+    _shown(page, "2021-08-13")
+    # Sher Khan Bandar and Kunduz city are close: at this zoom they are one cluster; a click opens it.
+    if page.locator("path.event-marker[data-event='AFG005']").count() == 0:
+        page.locator(".marker-cluster").first.click()
+    marker = page.locator("path.event-marker[data-event='AFG005']")
+    marker.wait_for()
+    marker.click(force=True)
+    page.locator(".leaflet-popup .event-link").click()
+    page.wait_for_url(re.compile(r"/events/AFG005$"))
+    assert page.locator("mark.evidence").first.text_content() == KUNDUZ_SENTENCE
+    assert page.problems == []
+
+
+def test_brushing_the_timeline_filters_the_map_and_the_list(page):
+    page.goto("/map?as_of=2021-08-15&days=30")
+    _shown(page, "2021-08-15")
+    chart = page.locator(".timeline-chart")
+    chart.wait_for()
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 2, y)   # from the first day (1 June) ...
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=5)   # ... to mid July
+    page.mouse.up()
+    page.wait_for_function("() => document.querySelector('#timeline').dataset.range")
+    first, last = page.get_attribute("#timeline", "data-range").split("/")
+    assert first == "2021-06-01" and "2021-06-22" < last < "2021-07-29"
+    _shown(page, last)
+    assert page.text_content("#events-count") == "1"   # only Sher Khan Bandar in that range
+    assert "Sher Khan Bandar" in page.text_content("#map-events")
+    assert f"date_from={first}&date_to={last}" in page.get_attribute("#events-table-link", "href")
+    page.click("#events-table-link")
+    page.wait_for_url(re.compile(r"/events\?date_from="))
+    assert page.locator("#events-table tbody tr").count() == 1
+    assert page.problems == []
+
+
+def test_the_map_fits_a_phone(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=server, is_mobile=True,
+                                  has_touch=True)
+    tab = context.new_page()
+    tab.goto("/map?as_of=2021-08-13&days=60")
+    _shown(tab, "2021-08-13")
+    width = tab.evaluate("() => document.documentElement.scrollWidth")
+    map_box = tab.locator("#map").bounding_box()
+    assert width <= 390 and map_box["width"] >= 340 and map_box["height"] >= 300
+    if os.environ.get("FRONTLINES_SCREENSHOTS"):
+        tab.wait_for_function("() => document.querySelector('#map').dataset.countries")
+        tab.screenshot(path=str(REPO / "docs" / "screenshots" / "map-phone.png"), full_page=True)
+    context.close()
 
 
 @pytest.mark.skipif(not os.environ.get("FRONTLINES_SCREENSHOTS"), reason="set FRONTLINES_SCREENSHOTS=1 to write it")
@@ -138,7 +206,9 @@ def test_write_the_map_screenshot(browser, geo_dir, tmp_path):
         context = browser.new_context(viewport={"width": 1400, "height": 860}, base_url=url)
         tab = context.new_page()
         tab.goto("/map?as_of=2021-08-13&days=60")
-        tab.wait_for_function("() => { const i = document.querySelector('#map-image'); return i.complete && i.naturalWidth > 0; }")
+        _shown(tab, "2021-08-13")
+        tab.wait_for_function("() => document.querySelector('#map').dataset.countries")
+        tab.wait_for_timeout(500)
         target = REPO / "docs" / "screenshots" / "map.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(target))
@@ -206,3 +276,109 @@ def test_script_and_onerror_in_an_article_never_run(page):
     assert "onerror" in page.text_content("#sentences")
     assert page.locator("a[href^='javascript']").count() == 0
     assert not any(url.endswith("/x") for url in page.requests)  # the <img src=x> was never requested
+
+
+# -- a store of another conflict: Sudan, with a profile of its own ---------------------------------------------
+SUDAN_PROFILE = """name: sudan-test
+title: "Sudan: a test profile"
+countries: [SD]
+focus: SD
+sides:
+  saf:
+    name: the Sudanese Armed Forces
+    colour: "#1a5276"
+    actors: [military forces of sudan]
+  rsf:
+    name: the Rapid Support Forces
+    colour: "#b9770e"
+    actors: [rapid support forces]
+"""
+SAF, RSF = "Military Forces of Sudan (2019-)", "Rapid Support Forces"
+MADANI_SENTENCE = "Fighters of the paramilitary group drove into Wad Madani on Monday after the army left the city."
+
+
+def build_sudan_store(folder: Path) -> Path:
+    """A hand-made store of another war: places, control by two sides of its own profile, events, one source."""
+    from datetime import date, datetime
+
+    from frontlines.model import Article, ControlInterval, Event, Evidence, Place
+    from frontlines.storage import Store
+    from frontlines.understand.sentences import split_sentences
+
+    (folder / "profile").mkdir(parents=True, exist_ok=True)
+    (folder / "profile" / "profile.yaml").write_text(SUDAN_PROFILE, encoding="utf-8")
+    places = {k: Place(f"sd:{k}", name, "city", "SD", admin1, name, lat=lat, lon=lon, is_capital=True)
+              for k, name, admin1, lat, lon in [
+                  ("fasher", "El Fasher", "North Darfur", 13.628, 25.350), ("khartoum", "Khartoum", "Khartoum", 15.501, 32.560),
+                  ("madani", "Wad Madani", "Al Jazirah", 14.402, 33.519), ("nyala", "Nyala", "South Darfur", 12.049, 24.881)]}
+    text = f"Paramilitaries enter Wad Madani\n\n{MADANI_SENTENCE} Residents said many families fled south."
+    article = Article(id="sd-wire-1", text=text, title="Paramilitaries enter Wad Madani", published=date(2023, 12, 18),
+                      outlet="Test Wire", url="https://example.org/madani")
+    article.sentences = split_sentences(text)
+    start = text.index(MADANI_SENTENCE)
+    evidence = Evidence(article.id, article.sentence_at(start).index, start, start + len(MADANI_SENTENCE), MADANI_SENTENCE)
+
+    def event(i: int, day: date, sub: str, place: Place, actor1: str, actor2: str | None, ev=None) -> Event:
+        kind = "Battles" if sub == "Armed clash" else "Strategic developments"
+        return Event(event_id_cnty=f"SDN{i:03d}", event_date=day, time_precision=1, event_type=kind, sub_event_type=sub,
+                     actor1=actor1, actor2=actor2, country="Sudan", admin1=place.admin1, admin2=place.admin2,
+                     location=place.name, place_id=place.id, latitude=place.lat, longitude=place.lon, geo_precision=1,
+                     source_count=1, article_ids=[article.id] if ev else [], evidence=[ev] if ev else [])
+
+    take = "Non-state actor overtakes territory"
+    events = [event(1, date(2023, 10, 26), take, places["nyala"], RSF, SAF),
+              event(2, date(2023, 12, 18), take, places["madani"], RSF, SAF, evidence),
+              event(3, date(2024, 5, 10), "Armed clash", places["fasher"], RSF, SAF),
+              event(4, date(2024, 5, 12), "Armed clash", places["fasher"], SAF, RSF),
+              event(5, date(2024, 6, 1), "Armed clash", places["khartoum"], SAF, RSF)]
+    start_day = date(2023, 10, 1)
+
+    def held(p: Place, holder: str | None, a: date, b: date | None, status: str = "held") -> ControlInterval:
+        return ControlInterval(p.id, p.name, status, holder, a, b, p.admin1, p.admin2)
+
+    control = [held(places["nyala"], SAF, start_day, date(2023, 10, 26)), held(places["nyala"], RSF, date(2023, 10, 26), None),
+               held(places["madani"], SAF, start_day, date(2023, 12, 18)), held(places["madani"], RSF, date(2023, 12, 18), None),
+               held(places["fasher"], SAF, start_day, date(2024, 5, 10)),
+               held(places["fasher"], None, date(2024, 5, 10), None, "contested"),
+               held(places["khartoum"], None, start_day, None, "contested")]
+    db = folder / "sudan.duckdb"
+    with Store(db) as store:
+        store.save_places(list(places.values()))
+        store.add_article(article)
+        store.save_annotations(article)
+        store.save_events(events)
+        store.save_control(control)
+        store.record_run("sudan-test", datetime(2024, 6, 2), [], {"profile": {"name": str(folder / "profile")}})
+    return db
+
+
+def test_a_store_of_another_conflict_has_its_country_sides_and_sources(browser, tmp_path):
+    with serving(build_sudan_store(tmp_path)) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=url)
+        tab = context.new_page()
+        problems: list[str] = []
+        tab.on("pageerror", lambda e: problems.append(str(e)))
+        tab.goto("/map?as_of=2023-12-01&days=60")
+        _shown(tab, "2023-12-01")
+        tab.wait_for_function("() => document.querySelector('#map').dataset.countries === '250'")
+        assert "SUDAN" in tab.text_content(".leaflet-countries-pane").upper()
+        legend = tab.text_content("#legend")
+        assert "held by the Rapid Support Forces" in legend and "held by the Sudanese Armed Forces" in legend
+        assert _status_of(tab, "Wad Madani") == "held:saf"
+        tab.fill("#as-of-date", "2023-12-20")
+        tab.click("#map-form button")   # the form: a plain page load for the day
+        _shown(tab, "2023-12-20")
+        assert _status_of(tab, "Wad Madani") == "held:rsf"
+        fill = tab.eval_on_selector_all("path.control-marker", "(ps) => ps.find((p) => p.dataset.place === 'Wad Madani').getAttribute('fill')")
+        assert fill == "#b9770e"   # the profile's colour for its side
+        if os.environ.get("FRONTLINES_SCREENSHOTS"):
+            tab.wait_for_timeout(500)
+            tab.screenshot(path=str(REPO / "docs" / "screenshots" / "map-sudan.png"))
+        marker = tab.locator("path.event-marker[data-event='SDN002']")
+        marker.wait_for()
+        marker.click(force=True)
+        tab.locator(".leaflet-popup .event-link").click()
+        tab.wait_for_url(re.compile(r"/events/SDN002$"))
+        assert tab.locator("mark.evidence").first.text_content() == MADANI_SENTENCE
+        assert problems == []
+        context.close()

@@ -214,6 +214,7 @@ class View:
     boundaries: pages.Boundaries
     bbox: tuple[float, float, float, float] | None
     facets: dict[str, list[str]]
+    sides: pages.Sides
     control: pages.ControlRecord
     svgs: "Memo" = field(default_factory=lambda: Memo(256))
     charts: "Memo" = field(default_factory=lambda: Memo(64))
@@ -264,12 +265,13 @@ def prepare_view(store: Store) -> View:
         boundaries = pages.Boundaries(queries.boundary_areas(store))
         extent = queries.located_extent(store)
         facets = queries.event_facets(store)
-        control = pages.ControlRecord(store)
+        sides = pages.Sides.of(store)
+        control = pages.ControlRecord(store, sides)
     except duckdb.Error as exc:
         raise StoreError(f"cannot be read as a frontlines store: {exc}") from exc
     first = min([d for d in (first, control_first) if d], default=None)
     last = max([d for d in (last, control_last) if d], default=None)
-    return View(first, last, boundaries, _bbox(extent, boundaries.bounds()), facets, control)
+    return View(first, last, boundaries, _bbox(extent, boundaries.bounds()), facets, sides, control)
 
 
 def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s: float = REFRESH_S,
@@ -364,7 +366,7 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s:
         data["svg_url"] = f"/map.svg?as_of={as_of.isoformat()}&days={query.days}"
         data["range"] = {"first": first, "last": last, "offset": max(0, (as_of - first).days)}
         data["range"]["length"] = max(data["range"]["offset"], (last - first).days)
-        data["legend"] = pages.legend()
+        data["legend"] = shown.sides.legend()
         data["area_status"] = pages.area_statuses(shown.boundaries, data["control"]) if shown.boundaries.rows else {}
         data["bbox"] = shown.bbox
         return respond(request, "map.html", data)
@@ -380,7 +382,7 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s:
     @app.get("/timeline.json", summary="Events per day by type, and the days control changed", tags=["map"])
     def timeline(request: Request) -> Response:
         with snapshots.reading() as (store, shown):
-            data = shown.parts.get("timeline", lambda: pages.timeline(store))
+            data = shown.parts.get("timeline", lambda: pages.timeline(store, shown.sides))
         return respond(request, "timeline.html", data)
 
     @app.get("/map.svg", summary="The map as SVG (shared map module)", tags=["map"],

@@ -162,19 +162,76 @@ def _rules() -> Any:
     return optional("frontlines.control.rules", "load_rules")()
 
 
-def _status(row: dict[str, Any]) -> str:
-    """The map's status key, ``held:<side>`` when the control rules know the holder's side."""
-    return _status_key(row["status"], row.get("holder"))
+class Sides:
+    """The sides that colour the map: the control rules of the store's conflict profile (the one its latest run
+    used) when it has one, else the bundled rules; colours from the profile (``side_colours``) when given."""
 
+    def __init__(self, rules: Any = None, colours: dict[str, str] | None = None) -> None:
+        self.rules, self.colours = rules, dict(colours or {})
+        self._keys: dict[tuple[str | None, str | None], str] = {}
 
-@lru_cache(maxsize=4096)
-def _status_key(status: str | None, holder: str | None) -> str:
-    try:
-        return _rules().status_key(status, holder)
-    except Unavailable:
+    @classmethod
+    def of(cls, store: Store) -> "Sides":
+        try:
+            load_rules = optional("frontlines.control.rules", "load_rules")
+            name = queries.last_profile(store)
+            if name:
+                profile = optional("frontlines.profiles", "load_profile")(name)
+                control = profile.config_overrides()["corpus_stages"]["control"]
+                return cls(load_rules(overrides=control), control.get("side_colours"))
+            raw = optional("frontlines.control.rules", "_read")(str(optional("frontlines.control.rules", "DEFAULT_RULES")))
+            return cls(load_rules(), raw.get("side_colours"))
+        except Unavailable:
+            return cls()
+        except Exception:   # a profile that is gone or broken: the bundled rules
+            return cls(_rules_or_none())
+
+    def status(self, row: dict[str, Any]) -> str:
+        """The map's status key, ``held:<side>`` when the rules know the holder's side."""
+        key = (row["status"], row.get("holder"))
+        if key not in self._keys:
+            self._keys[key] = self._status_key(*key)
+        return self._keys[key]
+
+    def _status_key(self, status: str | None, holder: str | None) -> str:
+        if self.rules is not None:
+            return self.rules.status_key(status, holder)
         if status == "held":
             return f"held:{holder or 'other'}"
         return status or "unknown"
+
+    def legend(self) -> list[dict[str, str]]:
+        """Map keys with label and colour: one per side (the profile's colour, else the report map's, else a
+        palette), then held by others, contested, unknown."""
+        try:
+            report_colours = optional("frontlines.report.maps", "STATUS_COLOURS")
+        except Unavailable:
+            report_colours = {}
+        out = []
+        sides = list(self.rules.sides) if self.rules is not None else []
+        for i, side in enumerate(sides):
+            colour = self.colours.get(side) or report_colours.get(f"held:{side}") or PALETTE[i % len(PALETTE)]
+            out.append({"key": f"held:{side}", "label": f"held by {self.rules.side_name(side)}", "colour": colour})
+        for key, (label, colour) in FIXED.items():
+            out.append({"key": key, "label": label, "colour": colour})
+        return out
+
+
+def _rules_or_none() -> Any:
+    try:
+        return _rules()
+    except Unavailable:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _bundled_sides() -> Sides:
+    return Sides(_rules_or_none())
+
+
+def _status(row: dict[str, Any], sides: Sides | None = None) -> str:
+    """The map's status key, ``held:<side>`` when the control rules know the holder's side."""
+    return (sides or _bundled_sides()).status(row)
 
 
 def map_data(store: Store, as_of: date, days: int, limit: int = 1000,
@@ -257,10 +314,10 @@ class ControlRecord:
     """Every control interval with its place's point and status key, read once (the slider asks for day after
     day; a store's control table is small: one row per place and change). Rows are shared: read, never change."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, sides: Sides | None = None) -> None:
         self.rows = queries.control_as_of(store, None)
         for row in self.rows:
-            row["status_key"] = _status(row)
+            row["status_key"] = _status(row, sides)
 
     def on(self, as_of: date) -> list[dict[str, Any]]:
         return [r for r in self.rows if (r["valid_from"] is None or r["valid_from"] <= as_of)
@@ -319,28 +376,9 @@ FIXED = {"held:other": ("held by others", "#7f8c8d"), "contested": ("contested",
          "unknown": ("unknown", "#d5d8dc")}
 
 
-def legend() -> list[dict[str, str]]:
-    """Map keys with their label and colour: one per side of the control rules (colours from ``side_colours``
-    in the rules when present, else the report map's, else a palette), then held by others, contested, unknown."""
-    try:
-        rules = _rules()
-        sides = list(rules.sides)
-        names = dict(rules.side_names)
-        raw = optional("frontlines.control.rules", "_read")(str(optional("frontlines.control.rules", "DEFAULT_RULES")))
-        colours = dict(raw.get("side_colours") or {})
-    except Unavailable:
-        sides, names, colours = [], {}, {}
-    try:
-        report_colours = optional("frontlines.report.maps", "STATUS_COLOURS")
-    except Unavailable:
-        report_colours = {}
-    out = []
-    for i, side in enumerate(sides):
-        colour = colours.get(side) or report_colours.get(f"held:{side}") or PALETTE[i % len(PALETTE)]
-        out.append({"key": f"held:{side}", "label": f"held by {names.get(side, side)}", "colour": colour})
-    for key, (label, colour) in FIXED.items():
-        out.append({"key": key, "label": label, "colour": colour})
-    return out
+def legend(sides: Sides | None = None) -> list[dict[str, str]]:
+    """The map's legend (see :meth:`Sides.legend`); the bundled rules' when ``sides`` is None."""
+    return (sides or _bundled_sides()).legend()
 
 
 def areas_geojson(boundaries: Boundaries, tolerance: float = 0.005) -> dict[str, Any]:
@@ -355,7 +393,7 @@ def areas_geojson(boundaries: Boundaries, tolerance: float = 0.005) -> dict[str,
     return {"type": "FeatureCollection", "features": features}
 
 
-def timeline(store: Store) -> dict[str, Any]:
+def timeline(store: Store, sides: Sides | None = None) -> dict[str, Any]:
     """Events per day by type (for a stacked chart) and the days control changed, with the types in order of size."""
     rows = queries.events_per_day(store)
     totals: dict[str, int] = {}
@@ -364,7 +402,7 @@ def timeline(store: Store) -> dict[str, Any]:
         day = row["day"].isoformat()
         days.setdefault(day, {})[row["event_type"]] = row["n"]
         totals[row["event_type"]] = totals.get(row["event_type"], 0) + row["n"]
-    changes = [{**r, "day": r["day"].isoformat(), "status_key": _status(r)} for r in queries.control_changes(store)]
+    changes = [{**r, "day": r["day"].isoformat(), "status_key": _status(r, sides)} for r in queries.control_changes(store)]
     return {"types": sorted(totals, key=lambda t: (-totals[t], t)), "totals": totals,
             "days": [{"day": d, "counts": c, "total": sum(c.values())} for d, c in sorted(days.items())],
             "control_changes": changes}

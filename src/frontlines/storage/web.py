@@ -153,3 +153,12 @@ def control_changes(store: Store) -> list[dict[str, Any]]:
     return store._dicts(
         """SELECT valid_from AS day, place_id, place_name, status, holder FROM control_intervals
            WHERE valid_from IS NOT NULL ORDER BY valid_from, place_name""")
+
+
+def last_profile(store: Store) -> str | None:
+    """The conflict profile the latest run used (its name, from the run journal), or None."""
+    row = store.con.execute(
+        """SELECT json_extract_string(summary, '$.profile.name') FROM runs
+           WHERE json_extract_string(summary, '$.profile.name') IS NOT NULL
+           ORDER BY coalesce(finished_at, started_at) DESC LIMIT 1""").fetchone()
+    return row[0] if row else None
