@@ -101,7 +101,7 @@ def test_map_loads_and_the_slider_changes_the_day(page, server):
     page.goto("/map")
     _shown(page, "2021-08-15")  # the last event's day by default
     assert page.text_content("#as-of-label") == "2021-08-15"
-    assert "held by taliban" in page.text_content("#control-counts")
+    assert "held by the Taliban" in page.text_content("#control-counts")
     # The country outline is there without any import (Natural Earth, vendored).
     page.wait_for_function("() => document.querySelector('#map').dataset.countries === '250'")
     assert page.locator(".leaflet-countries-pane path").count() > 0
@@ -112,7 +112,7 @@ def test_map_loads_and_the_slider_changes_the_day(page, server):
     page.keyboard.press("Home")  # the slider starts with the control record: 1 June 2021
     _shown(page, "2021-06-01")
     assert page.text_content("#events-count") == "0"
-    assert "held by government: 5" in page.text_content("#control-counts")  # the five capitals on record
+    assert "held by the government: 5" in page.text_content("#control-counts")  # the five capitals on record
     assert _status_of(page, "Kabul") == "held:government"
     blue = page.eval_on_selector_all("path.control-marker", "(ps) => ps.find((p) => p.dataset.place === 'Kabul').getAttribute('fill')")
 
@@ -128,7 +128,7 @@ def test_map_loads_and_the_slider_changes_the_day(page, server):
     page.keyboard.press("End")
     _shown(page, "2021-08-15")
     assert "Kabul" in page.text_content("#map-events")
-    assert "held by taliban: 6" in page.text_content("#control-counts")  # Kabul fell on the 15th
+    assert "held by the Taliban: 6" in page.text_content("#control-counts")  # Kabul fell on the 15th
     assert _status_of(page, "Kabul") == "held:taliban"  # the place changed colour
     red = page.eval_on_selector_all("path.control-marker", "(ps) => ps.find((p) => p.dataset.place === 'Kabul').getAttribute('fill')")
     assert red != blue and red == page.get_attribute("#legend li[data-key='held:taliban'] .swatch", "data-colour")
@@ -369,6 +369,7 @@ def test_a_store_of_another_conflict_has_its_country_sides_and_sources(browser, 
         tab.click("#map-form button")   # the form: a plain page load for the day
         _shown(tab, "2023-12-20")
         assert _status_of(tab, "Wad Madani") == "held:rsf"
+        assert "held by the Rapid Support Forces: 2" in tab.text_content("#control-counts")
         fill = tab.eval_on_selector_all("path.control-marker", "(ps) => ps.find((p) => p.dataset.place === 'Wad Madani').getAttribute('fill')")
         assert fill == "#b9770e"   # the profile's colour for its side
         if os.environ.get("FRONTLINES_SCREENSHOTS"):

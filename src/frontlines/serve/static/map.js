@@ -18,9 +18,10 @@
   const svgLink = document.getElementById("map-svg-link");
   const first = new Date(slider.dataset.first + "T00:00:00Z");
   const DAY = 86400000;
-  const colours = {};
+  const colours = {}, labels = {};
   document.querySelectorAll("#legend li").forEach((li) => {
     colours[li.dataset.key] = li.querySelector(".swatch").dataset.colour;
+    labels[li.dataset.key] = li.textContent.trim();
     li.querySelector(".swatch").style.background = li.querySelector(".swatch").dataset.colour;
   });
 
@@ -37,7 +38,7 @@
     return n;
   }
   function link(text, href) { const a = node("a", text); a.href = href; return a; }
-  function statusText(status) { return status.replace("held:", "held by "); }
+  function statusText(status) { return labels[status] || status.replace("held:", "held by "); }
 
   // -- the map and its panes: countries, areas, control, events (each above the one before) ----------------
   const map = L.map(el, { zoomSnap: 0.25, worldCopyJump: true, minZoom: 2, maxZoom: 14 });
@@ -57,8 +58,22 @@
       onEachFeature: (feature, layer) => { layer.options.className = "country"; },
     }).addTo(map);
     el.dataset.countries = String(world.features.length);
+    if (bbox) frameCountry(world);
     labelCountries(world);
   });
+
+  // The data's frame grows to the whole country it lies in (the smallest outline around its centre).
+  function frameCountry(world) {
+    const data = L.latLngBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]);
+    const centre = data.getCenter();
+    let best = null, bestArea = Infinity;
+    world.features.forEach((f) => {
+      const b = L.geoJSON(f).getBounds();
+      const area = (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+      if (b.contains(centre) && area < bestArea && area < 2500) { best = b; bestArea = area; }
+    });
+    if (best) map.fitBounds(best.extend(data), { padding: [12, 12] });
+  }
 
   function labelCountries(world) {
     const view = map.getBounds();
