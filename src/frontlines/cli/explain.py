@@ -20,7 +20,6 @@ from rich.text import Text
 from frontlines.cli.app import DB_HELP, DEFAULT_DB, app
 from frontlines.model import Article
 from frontlines.storage import Store, StoreError, to_json
-from frontlines.understand.actors import load_actors
 
 console = Console()
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -33,6 +32,8 @@ def plain(text: Any) -> Text:
 
 def explain_article(article: Article) -> dict[str, Any]:
     """A per-sentence breakdown of an annotated article (what ``--json`` prints)."""
+    from frontlines.understand.actors import load_actors   # the dictionaries, only when an article is explained
+
     actors = load_actors()
     sentences = []
     for sentence in article.sentences:

@@ -75,7 +75,7 @@ class Gazetteer:
         self.listed: set[str] = set(small["listed"])    # names extra_names.csv gives a place ("European Union")
         self.common: set[str] = set(small["common"])
         self.national_capitals: set[int] = set(small["national_capitals"])
-        self.blocks: dict[str, tuple[list[str], list[list[int]]]] = {}
+        self.blocks: dict[str, tuple[list[str], Any]] = {}   # country -> (sound keys, places under each)
         self.tries: list[tuple[Any, int]] = [(index.trie, index.longest_key)]   # every name key, for find()
 
     @classmethod

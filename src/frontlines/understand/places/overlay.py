@@ -15,7 +15,7 @@ from frontlines.model import Place
 from frontlines.understand.places.build import decode
 from frontlines.understand.places.gazetteer import Gazetteer
 from frontlines.understand.places.index import (
-    PLACE_COLUMNS, GazetteerIndexError, check_whole, place_from_row, cache_dir, sound_block,
+    PLACE_COLUMNS, GazetteerIndexError, Members, cache_dir, check_whole, place_from_row, sound_block,
 )
 from frontlines.understand.places.names import name_key, sound_key, variants
 
@@ -159,7 +159,7 @@ class GazetteerOverlay(Gazetteer):
             if mine:
                 by_sound.setdefault(sound_key(key), set()).update(mine)
         sounds = [s for s in by_sound if len(s) >= 4]
-        self.blocks[country] = (sounds, [sorted(by_sound[s]) for s in sounds])
+        self.blocks[country] = (sounds, Members([sorted(by_sound[s]) for s in sounds]))
 
 
 # -- a store's imported places for processes that cannot open the store ---------------------------------------
