@@ -6,7 +6,9 @@ picked up by the next run, and nothing is processed twice.
 """
 from __future__ import annotations
 
+import time
 import uuid
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
@@ -37,19 +39,41 @@ def run_corpus(inputs: Sequence[str | Path], out_dir: str | Path, db_path: str |
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = Path(db_path) if db_path else out_dir / DEFAULT_DB_NAME
-    run_id, started = new_run_id(), datetime.now()
+    run_id, started, clock = new_run_id(), datetime.now(), time.perf_counter()
+    stage_s: dict[str, float] = {}
     with Store(db_path) as store:
-        report = ingest_paths(inputs, store, config, run_id,
-                              progress=(lambda path: progress("ingest", 0, 0)) if progress else None)
+        with timed(stage_s, "ingest"):   # its progress counts files as they are read
+            report = ingest_paths(inputs, store, config, run_id,
+                                  progress=(lambda path: progress("ingest", 0, 0)) if progress else None)
+        if progress and report.files:
+            progress("ingest", len(report.files), len(report.files))   # read: the bar ends
         failed: list[Article] = []
-        processed, timings = process_pending(store, config, workers=workers, engine=engine, address=address,
-                                             out_dir=out_dir, progress=progress, failed=failed)
-        stages = run_corpus_stages(store, config)
-        outputs = write_outputs(store, out_dir)
+        with timed(stage_s, "understand"):
+            processed, timings = process_pending(store, config, workers=workers, engine=engine, address=address,
+                                                 out_dir=out_dir, progress=progress, failed=failed)
+        stages = run_corpus_stages(store, config, progress=progress, timings=stage_s)
+        with timed(stage_s, "outputs", progress):
+            outputs = write_outputs(store, out_dir)
         summary = summarise(store, report, processed, stages, timings, outputs, db_path, out_dir, run_id, failed)
         summary["profile"] = config.get("profile")   # name and hash of the conflict profile, or None (generic)
+        summary["stage_timings_s"] = {k: round(v, 3) for k, v in stage_s.items()}
+        summary["run_time_s"] = round(time.perf_counter() - clock, 3)
         store.record_run(run_id, started, [str(i) for i in inputs], summary)
     return summary
+
+
+@contextmanager
+def timed(seconds: dict[str, float], stage: str, progress: Progress | None = None) -> Iterator[None]:
+    """Time a stage into ``seconds[stage]``; with ``progress``, show it as a labelled step (started, done)."""
+    if progress:
+        progress(stage, 0, 1)
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
+    if progress:
+        progress(stage, 1, 1)
 
 
 def with_imported_places(config: dict[str, Any], store: Store, portable: bool = False) -> dict[str, Any]:
@@ -155,10 +179,17 @@ def _stream_articles(store: Store, ids: list[str], batch_size: int) -> Iterator[
         yield from store.articles(batch)
 
 
-def run_corpus_stages(store: Store, config: dict[str, Any]) -> dict[str, Any]:
-    """Duplicates, fusion, control…: each stage sees the whole store once."""
+def run_corpus_stages(store: Store, config: dict[str, Any], progress: Progress | None = None,
+                      timings: dict[str, float] | None = None) -> dict[str, Any]:
+    """Duplicates, fusion, control…: each stage sees the whole store once (timed into ``timings``, shown by
+    ``progress`` as a labelled step)."""
     context = PipelineContext(config, store)
-    return {name: stage(store, context) or {} for name, stage in corpus_stages(config)}
+    seconds = timings if timings is not None else {}
+    out: dict[str, Any] = {}
+    for name, stage in corpus_stages(config):
+        with timed(seconds, name, progress):
+            out[name] = stage(store, context) or {}
+    return out
 
 
 def write_outputs(store: Store, out_dir: Path) -> list[Path]:
@@ -191,6 +222,7 @@ def summarise(store: Store, report: Any, processed: int, stages: dict[str, Any],
         "warning_count": len(report.warnings),
         "warnings": report.warnings,
         "articles_added": len(report.new_ids),
+        "exact_duplicates_skipped": report.duplicates,
         "articles_total": counts.get("articles", 0),
         "articles_processed": processed,
         "articles_failed": [{"article_id": a.id, "stage": a.failure.stage, "reason": a.failure.reason,

@@ -10,7 +10,9 @@ from typing import Any, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
+from rich.text import Text
 from rich.table import Table
 
 from frontlines.cli.app import DB_HELP, DEFAULT_DB, app
@@ -188,7 +190,9 @@ def print_summary(summary: dict[str, Any]) -> None:
     rows = [
         ("files read", files.get("read", 0)), ("files unchanged since last run", files.get("unchanged", 0)),
         ("files skipped or failed", files.get("skipped", 0) + files.get("error", 0)),
-        ("new articles", summary["articles_added"]), ("articles in the store", summary["articles_total"]),
+        ("new articles", summary["articles_added"]),
+        ("exact duplicates skipped (same text already read)", summary.get("exact_duplicates_skipped", 0)),
+        ("articles in the store", summary["articles_total"]),
         ("articles without a publication date", summary["undated_articles"]),
         ("articles analysed this run", summary["articles_processed"]),
         ("articles failed this run (frontlines failures)", len(summary.get("articles_failed", []))),
@@ -196,9 +200,14 @@ def print_summary(summary: dict[str, Any]) -> None:
         ("event mentions", summary["event_mentions"]), ("events (fused)", summary["events"]),
         ("claims", summary["claims"]), ("control intervals", summary["control_intervals"]),
     ]
+    if summary.get("run_time_s") is not None:
+        rows.append(("run time", _seconds(summary["run_time_s"])))
     for name, value in rows:
         table.add_row(name, str(value))
     console.print(table)
+    stages = summary.get("stage_timings_s") or {}
+    if stages:
+        console.print("time by stage: " + ", ".join(f"{escape(k)} {_seconds(v)}" for k, v in stages.items()))
     for failure in summary["failures"]:
         console.print(f"  [yellow]{failure['status']}[/yellow] {escape(failure['path'])}: {escape(failure['reason'])}")
     print_warnings(summary.get("warnings", []))
@@ -232,8 +241,25 @@ def _print_files(files: list[Any]) -> None:
             console.print(f"  [yellow]{f.status}[/yellow] {escape(f.path)}: {escape(f.reason)}")
 
 
+def _seconds(value: float) -> str:
+    """A duration as people read it: 0.4 s, 12.3 s, 4 min 05 s."""
+    if value < 60:
+        return f"{value:.1f} s"
+    minutes, seconds = divmod(round(value), 60)
+    return f"{minutes} min {seconds:02d} s"
+
+
+class _Rate(ProgressColumn):
+    """Items a second (files while reading, articles while analysing), once there is a rate to show."""
+
+    def render(self, task: Any) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f}/s" if speed else "", style="progress.data.speed")
+
+
 class _progress:
-    """A rich progress bar on a terminal; silent otherwise (CI logs, pipes)."""
+    """A rich progress bar on a terminal, a labelled line per stage with rate and ETA; silent otherwise (CI logs,
+    pipes)."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
@@ -243,7 +269,8 @@ class _progress:
     def __enter__(self):
         if not self.enabled:
             return None
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        self.bar = Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), _Rate(),
+                            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                             console=Console(stderr=True), transient=True)
         self.bar.__enter__()
         return self.update
