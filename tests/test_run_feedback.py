@@ -48,3 +48,46 @@ def test_the_summary_shows_run_time_stages_and_duplicates(tmp_path):
     as_json = CliRunner().invoke(app, ["run", str(_input(tmp_path)), "--out", str(tmp_path / "out2"), "--json"])
     summary = json.loads(as_json.output)
     assert set(STAGES) <= set(summary["stage_timings_s"]) and summary["run_time_s"] > 0
+
+
+# -- control, export and places import say what they did ------------------------------------------------------
+def _fixture_with_an_unlocated_event(tmp_path):
+    from datetime import date
+
+    from frontlines.model import Event
+    from test_serve_store import build_fixture_store
+
+    db = build_fixture_store(tmp_path / "fixture.duckdb")
+    with Store(db) as store:
+        store.save_events([Event(event_id_cnty="AFG099", event_date=date(2021, 8, 10), time_precision=1,
+                                 event_type="Battles", sub_event_type="Armed clash", actor1="Taliban", actor2=None,
+                                 country="Afghanistan", location="somewhere unnamed")])
+    return db
+
+
+def test_control_shows_evidence_as_days_and_places_and_warns_outside_the_record(tmp_path):
+    db = _fixture_with_an_unlocated_event(tmp_path)
+    shown = CliRunner().invoke(app, ["control", "--as-of", "2021-08-09", "--db", str(db)], env={"COLUMNS": "160"})
+    assert shown.exit_code == 0, shown.output
+    assert "2021-08-08 Kunduz" in shown.output and "AFG005" not in shown.output
+    assert "2021-08-08" in shown.output and "covers" not in shown.output
+    before = CliRunner().invoke(app, ["control", "--as-of", "2019-01-01", "--db", str(db)])
+    assert "2019-01-01 is before anything on record: the store covers 2021-06-01 to 2021-08-15" in " ".join(before.output.split())
+
+
+def test_geojson_and_export_say_what_they_left_out_and_where_they_wrote(tmp_path):
+    db = _fixture_with_an_unlocated_event(tmp_path)
+    result = CliRunner().invoke(app, ["export", "--format", "geojson", "--out", str(tmp_path / "x"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert f"into {(tmp_path / 'x').resolve()}" in " ".join(result.output.split())
+    assert "1 event(s) without coordinates left out of events.geojson" in result.output
+    data = json.loads((tmp_path / "x" / "events.geojson").read_text(encoding="utf-8"))
+    assert data["events_without_coordinates"] == 1 and len(data["features"]) == 8
+
+
+def test_places_import_without_a_store_here_asks_for_db(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "areas.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    result = CliRunner().invoke(app, ["places", "import", "areas.geojson"])
+    assert result.exit_code == 2 and "give --db FILE" in result.output
+    assert not (tmp_path / "frontlines.duckdb").exists()

@@ -53,6 +53,10 @@ def control(
     day = _day(as_of, "--as-of")
     with _open(db) as store:
         rows = control_table(store, day)
+        evidence = _evidence_labels(store, [i for r in rows for i in r.evidence_event_ids])
+        outside = _outside_the_record(store, day)
+    if outside:
+        Console(stderr=True).print(f"[yellow]{escape(outside)}[/yellow]")
     if as_json:
         typer.echo(json.dumps([{"place_id": r.place_id, "place": r.place, "kind": r.kind, "admin1": r.admin1,
                                 "admin2": r.admin2, "status": r.status, "holder": r.holder, "side": r.side,
@@ -61,13 +65,38 @@ def control(
         return
     table = Table(title=f"Control as of {day.isoformat()}")
     for column in ("place", "kind", "province", "status", "holder", "since", "evidence"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("since", "status", "kind"), overflow="fold")
     for r in rows:
         table.add_row(escape(r.place), r.kind, escape(r.admin1 or ""), r.status, escape(r.holder or ""),
-                      r.since.isoformat() if r.since else "before", escape(" ".join(r.evidence_event_ids)))
+                      r.since.isoformat() if r.since else "before",
+                      escape("; ".join(evidence.get(i, i) for i in r.evidence_event_ids)))
     console.print(table)
     held = sum(r.kind == "capital" and r.status == "held" and r.side == "taliban" for r in rows)
     console.print(f"{len(rows)} place(s); provincial capitals held by the Taliban: {held}")
+
+
+def _evidence_labels(store: Store, event_ids: list[str]) -> dict[str, str]:
+    """Each evidence event as a reader knows it: its day and its place ("2021-08-08 Kunduz"; `--json` and
+    `frontlines explain` have the ids)."""
+    if not event_ids:
+        return {}
+    return {e.event_id_cnty: f"{e.event_date.isoformat() if e.event_date else 'undated'} {e.location or '?'}"
+            for e in store.events(ids=sorted(set(event_ids)))}
+
+
+def _outside_the_record(store: Store, day: date) -> str | None:
+    """A warning when ``day`` lies outside the dates the store covers (events and control), else None."""
+    from frontlines.storage.web import control_date_range, event_date_range
+
+    known = [d for d in (*event_date_range(store), *control_date_range(store)) if d]
+    if not known:
+        return "the store holds no dated events or control record yet"
+    first, last = min(known), max(known)
+    if day < first:
+        return f"{day} is before anything on record: the store covers {first} to {last}"
+    if day > last:
+        return f"{day} is after the last thing on record: the store covers {first} to {last}"
+    return None
 
 
 @app.command()

@@ -116,7 +116,7 @@ def ingest(
 @app.command()
 def export(
     format: ExportFormat = typer.Option(ExportFormat.csv, "--format", help="csv (events, claims, control), parquet (every table) or geojson (events)."),
-    out: Path = typer.Option(Path("."), "--out", help="Folder to write into."),
+    out: Path = typer.Option(Path("."), "--out", help="Folder to write into. Default: the current folder (the command says so)."),
     db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
 ) -> None:
     """Export the store in the formats analysts use."""
@@ -133,8 +133,16 @@ def export(
             written = [exports.write_events_csv(store, out / "events.csv"), exports.write_claims_csv(store, out / "claims.csv")]
             write_control_csv(store, out / "control.csv")
             written.append(out / "control.csv")
+    console.print(f"wrote {len(written)} file(s) into {escape(str(out.resolve()))}:")
     for path in written:
         console.print(escape(str(path)))
+        if str(path).endswith(".geojson"):
+            from frontlines.report.exports import geojson_left_out
+
+            missing = geojson_left_out(path)
+            if missing:
+                console.print(f"  {missing} event(s) without coordinates left out of {escape(path.name)} "
+                              "(they are in events.csv)")
 
 
 @app.command()

@@ -33,13 +33,21 @@ def _store(db: Path, must_exist: bool) -> Store | None:
 def import_command(
     file: Path = typer.Argument(..., help="A geoBoundaries GeoJSON/TopoJSON or OCHA COD-AB GeoJSON file, or a "
                                           "GeoNames dump (a country's XX.txt or XX.zip)."),
-    db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+    db: Optional[Path] = typer.Option(None, "--db", help="The store to import into. Default: frontlines.duckdb in "
+                                                       "the current folder, which must exist (an explicit --db is created)."),
 ) -> None:
     """Import districts (or provinces) with their polygons, points getting their admin1/admin2; or a GeoNames
     dump's villages, quarters, valleys, rivers, airports and bases."""
     from frontlines.understand.places.boundaries import BoundaryError, import_boundaries
     from frontlines.understand.places.geonames_dump import DumpError, import_geonames, is_geonames_dump
 
+    if db is None and not DEFAULT_DB.exists():
+        console.print(f"[red]No store at {escape(str(DEFAULT_DB))} in this folder[/red]: give --db FILE, the store to "
+                      "import into (a new file is created when you name it)")
+        raise typer.Exit(2)
+    db = db or DEFAULT_DB
+    if not db.exists():
+        console.print(f"creating a new store at {escape(str(db))}")
     store = _store(db, must_exist=True)
     try:
         if is_geonames_dump(file):
@@ -48,7 +56,8 @@ def import_command(
             summary = import_geonames(file, store, load_gazetteer())
             console.print(f"Imported {summary['imported']:,} places from {escape(summary['file'])} (GeoNames dump, "
                           f"{', '.join(summary['countries'])}; {summary['rows']:,} rows, {summary['already']:,} already "
-                          f"in the gazetteer, {summary['skipped']:,} of kinds not imported or unreadable).")
+                          f"in the gazetteer, {summary['skipped']:,} of kinds not imported or unreadable) into "
+                          f"{escape(str(db))}.")
             return
         summary = import_boundaries(file, store)
     except (BoundaryError, DumpError) as exc:
@@ -58,7 +67,7 @@ def import_command(
         store.close()
     console.print(f"Imported {summary['imported']} {summary['level']} areas from {escape(summary['file'])} "
                   f"({summary['schema']} {summary['format']}; {summary['skipped']} skipped); "
-                  f"{summary['points_assigned']} places given their district.")
+                  f"{summary['points_assigned']} places given their district; store {escape(str(db))}.")
 
 
 @app.command()

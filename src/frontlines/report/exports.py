@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -61,10 +62,13 @@ def events_geojson(store: Store) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": list(event_features(store))}
 
 
-def event_features(store: Store) -> Iterator[dict[str, Any]]:
-    """One GeoJSON Feature per located event, in date order, streamed."""
+def event_features(store: Store, left_out: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """One GeoJSON Feature per located event, in date order, streamed; the ids of events without coordinates are
+    appended to ``left_out`` when given."""
     for row in event_queries.events_csv_rows(store):
         if row.get("latitude") is None or row.get("longitude") is None:
+            if left_out is not None:
+                left_out.append(row["event_id_cnty"])
             continue
         properties = {c: _plain(row.get(c)) for c in EVENT_CSV_COLUMNS if c not in ("latitude", "longitude", "evidence")}
         properties["article_ids"] = row.get("article_ids") or []
@@ -75,14 +79,25 @@ def event_features(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def write_events_geojson(store: Store, path: Path) -> Path:
-    """events.geojson, written feature by feature (the same JSON as :func:`events_geojson`)."""
+    """events.geojson, written feature by feature (the features of :func:`events_geojson`), ending with how many
+    events were left out for want of coordinates (``events_without_coordinates``, a foreign member GeoJSON allows)."""
+    left_out: list[str] = []
     with open(path, "w", encoding="utf-8") as handle:
         handle.write('{"type": "FeatureCollection", "features": [')
-        for i, feature in enumerate(event_features(store)):
+        for i, feature in enumerate(event_features(store, left_out)):
             handle.write(", " if i else "")
             handle.write(json.dumps(feature, ensure_ascii=False, default=str))
-        handle.write("]}")
+        handle.write(f'], "events_without_coordinates": {len(left_out)}}}')
     return path
+
+
+def geojson_left_out(path: Path) -> int:
+    """How many events a written events.geojson left out for want of coordinates (0 for an older file)."""
+    with open(path, "rb") as handle:
+        handle.seek(max(0, Path(path).stat().st_size - 200))
+        tail = handle.read().decode("utf-8", "replace")
+    found = re.search(r'"events_without_coordinates": (\d+)\}\s*$', tail)
+    return int(found.group(1)) if found else 0
 
 
 def write_outputs(store: Store, out_dir: Path) -> list[Path]:
