@@ -203,3 +203,13 @@ def test_eval_refuses_a_quote_whose_article_changed(files):
     _by_reference(gold, "The Taliban captured Kunduz. They held Kunduz in 2015.", "held Kunduz in 2015", "0" * 12)
     result = runner.invoke(app, ["eval", str(gold), "--db", str(db)])
     assert result.exit_code == 2 and "has the article changed" in " ".join(result.output.split())
+
+
+def test_regenerating_the_accuracy_page_keeps_the_real_news_block(tmp_path):
+    from frontlines.cli.evaluate import _kept_block
+
+    page = tmp_path / "accuracy.md"
+    page.write_text("# old figures\n\n<!-- realnews:start -->\n| dev | 12% |\n<!-- realnews:end -->\n", encoding="utf-8")
+    assert _kept_block(page) == "\n<!-- realnews:start -->\n| dev | 12% |\n<!-- realnews:end -->\n"
+    page.write_text("# no block\n", encoding="utf-8")
+    assert _kept_block(page) == "" and _kept_block(tmp_path / "missing.md") == ""

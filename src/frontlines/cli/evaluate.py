@@ -38,6 +38,7 @@ def eval_command(
     geoparsing: Optional[Path] = typer.Option(None, "--geoparsing", help="Also run the geoparsing benchmark on this folder (GWN.xml, GeoVirus.xml)."),
     as_json: bool = typer.Option(False, "--json", help="Print the full evaluation as JSON."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write the accuracy page (Markdown) here, e.g. docs/accuracy.md."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="With --corpus: run under this conflict profile (e.g. afghanistan-2021)."),
 ) -> None:
     """Precision, recall and F1 per sub-event type; place, date and actor accuracy; claims; every miss and false alarm."""
     if not gold and geoparsing is None:
@@ -47,13 +48,14 @@ def eval_command(
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="frontlines-eval-") as scratch:  # the store, when --corpus has no --out
         if gold:
-            db_path = _run_corpus(corpus, out or Path(scratch), db) if corpus else (db or DEFAULT_DB)
+            db_path = _run_corpus(corpus, out or Path(scratch), db, profile) if corpus else (db or DEFAULT_DB)
             result, sets = _score(gold, db_path, level.value)
             figures = {"events": result.as_dict(), "by_gold": {name: _headline(r) for name, r in sets.items()}}
     if geoparsing is not None:
         figures["geoparsing"] = _geoparsing(geoparsing)
     if result is not None:
-        _write(result, sets, figures, out, report, _command_line(gold or [], corpus, db, level.value, geoparsing, report))
+        _write(result, sets, figures, out, report,
+               _command_line(gold or [], corpus, db, level.value, geoparsing, report, profile))
     if as_json:
         print(json.dumps(figures, indent=2, ensure_ascii=False, default=str))
     else:
@@ -80,7 +82,8 @@ def _write(result: Evaluation, sets: dict[str, Evaluation], figures: dict[str, A
         (out / "evaluation.json").write_text(to_json(result), encoding="utf-8")
     if report:
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(accuracy_report(sets, result, figures.get("geoparsing"), command), encoding="utf-8")
+        page = accuracy_report(sets, result, figures.get("geoparsing"), command)
+        report.write_text(page + _kept_block(report), encoding="utf-8")
 
 
 def _print(result: Evaluation | None, sets: dict[str, Evaluation], figures: dict[str, Any]) -> None:
@@ -93,13 +96,26 @@ def _print(result: Evaluation | None, sets: dict[str, Evaluation], figures: dict
         console.print("[bold]Geoparsing[/bold]", escape(json.dumps(figures["geoparsing"], default=str)))
 
 
+REALNEWS_BLOCK = ("<!-- realnews:start -->", "<!-- realnews:end -->")
+
+
+def _kept_block(report: Path) -> str:
+    """The real-news block ``benchmarks/realnews.py --report`` wrote into the page: regenerating the in-sample
+    figures keeps it."""
+    old = report.read_text(encoding="utf-8") if report.exists() else ""
+    start, end = REALNEWS_BLOCK
+    if start not in old or end not in old:
+        return ""
+    return "\n" + start + old.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+
+
 def _headline(result: Evaluation) -> dict[str, Any]:
     return {"events": result.overall.as_dict(), "claims": result.claims.as_dict(),
             "non_event_violations": len(result.violations)}
 
 
 def _command_line(gold: list[Path], corpus: Optional[list[Path]], db: Optional[Path], level: str,
-                  geoparsing: Optional[Path], report: Optional[Path]) -> str:
+                  geoparsing: Optional[Path], report: Optional[Path], profile: Optional[str] = None) -> str:
     """The command that regenerates the accuracy page (written into the page itself)."""
     words = ["frontlines", "eval", *map(str, gold)]
     for path in corpus or []:
@@ -108,6 +124,8 @@ def _command_line(gold: list[Path], corpus: Optional[list[Path]], db: Optional[P
         words += ["--db", str(db)]
     if level != "events":
         words += ["--level", level]
+    if profile:
+        words += ["--profile", profile]
     if geoparsing:
         words += ["--geoparsing", str(geoparsing)]
     return " ".join(shlex.quote(w) for w in [*words, "--report", str(report)])
@@ -128,11 +146,17 @@ def _load(paths: list[Path]) -> list[GoldRecord]:
     return records
 
 
-def _run_corpus(inputs: list[Path], out_dir: Path, db: Optional[Path]) -> Path:
+def _run_corpus(inputs: list[Path], out_dir: Path, db: Optional[Path], profile: Optional[str] = None) -> Path:
+    from frontlines.pipeline import load_config
+    from frontlines.profiles import ProfileError, load_profile
     from frontlines.run import nothing_read, run_corpus
 
     db_path = db or out_dir / "frontlines.duckdb"
-    summary = run_corpus(inputs, out_dir, db_path)
+    try:
+        config = load_config(profile=load_profile(profile) if profile else None)
+    except ProfileError as exc:
+        _fail(str(exc))
+    summary = run_corpus(inputs, out_dir, db_path, config)
     if nothing_read(summary):
         reasons = "; ".join(f"{f['path']}: {f['reason']}" for f in summary["failures"])
         _fail(f"nothing could be read from --corpus ({reasons})")
