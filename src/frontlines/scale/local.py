@@ -81,9 +81,8 @@ def _in_process(articles: Iterable[Article], config: dict[str, Any],
 def _in_pool(articles: Iterable[Article], config: dict[str, Any], workers: int,
              timings: dict[str, float] | None) -> Iterator[Article]:
     size = int(config.get("pipeline", {}).get("batch_size", DEFAULT_BATCH_SIZE))
-    # spawn, not fork: the parent may hold DuckDB or Ray threads, which fork does not survive.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(config,))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
+                               initializer=_start_worker, initargs=(config, dict(os.environ)))
     pending: deque[Future] = deque()
     try:
         for batch in batched(articles, size):
@@ -94,6 +93,17 @@ def _in_pool(articles: Iterable[Article], config: dict[str, Any], workers: int,
             yield from _collect(pending.popleft(), timings)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_context() -> Any:
+    """How worker processes start: forked from a fork server (a fresh process, not this one: the parent may hold
+    DuckDB or Ray threads, which fork does not survive) that imported spaCy and loaded the default model once, so
+    the workers share those pages; spawned where there is no fork server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["frontlines.scale.preload"])
+    return context
 
 
 def _collect(future: Future, timings: dict[str, float] | None) -> Iterator[Article]:
@@ -116,8 +126,11 @@ def _add(timings: dict[str, float] | None, spent: dict[str, float]) -> None:
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(config: dict[str, Any]) -> None:
+def _start_worker(config: dict[str, Any], environment: dict[str, str] | None = None) -> None:
     _exit_with_parent()
+    if environment is not None:   # the run's environment, not the fork server's (started by an earlier run)
+        os.environ.clear()
+        os.environ.update(environment)
     # Keep a start-up failure (model missing, bad config) to report it with the first batch: an
     # exception raised here would only surface as an anonymous BrokenProcessPool.
     try:
