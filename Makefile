@@ -21,11 +21,15 @@ $(STAMP): pyproject.toml requirements/model.txt
 demo: install
 	$(BIN)/frontlines run examples/afghanistan-2021 --out out/demo --profile afghanistan-2021
 
-# Debian's chromium for the browser tests (Playwright's own browser download does not work offline).
+# Debian's chromium for the browser tests (Playwright's own browser download does not work offline), and
+# poppler-utils' pdftoppm, which renders the report's PDF in its test.
 browser:
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
 	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	    || echo "warning: could not install chromium; browser tests will be skipped"; }
+	@command -v pdftoppm >/dev/null 2>&1 || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null) \
+	    || echo "warning: could not install poppler-utils; the PDF is made but not rendered in tests"; }
 
 test: install browser
 	$(BIN)/python -m pytest -q

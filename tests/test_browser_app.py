@@ -17,6 +17,7 @@ from typing import Iterator
 
 import pytest
 
+from sudan_store import MADANI_SENTENCE, build_sudan_store
 from test_serve_store import KUNDUZ_SENTENCE, PLACES, build_fixture_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -279,79 +280,6 @@ def test_script_and_onerror_in_an_article_never_run(page):
 
 
 # -- a store of another conflict: Sudan, with a profile of its own ---------------------------------------------
-SUDAN_PROFILE = """name: sudan-test
-title: "Sudan: a test profile"
-countries: [SD]
-focus: SD
-sides:
-  saf:
-    name: the Sudanese Armed Forces
-    colour: "#1a5276"
-    actors: [military forces of sudan]
-  rsf:
-    name: the Rapid Support Forces
-    colour: "#b9770e"
-    actors: [rapid support forces]
-"""
-SAF, RSF = "Military Forces of Sudan (2019-)", "Rapid Support Forces"
-MADANI_SENTENCE = "Fighters of the paramilitary group drove into Wad Madani on Monday after the army left the city."
-
-
-def build_sudan_store(folder: Path) -> Path:
-    """A hand-made store of another war: places, control by two sides of its own profile, events, one source."""
-    from datetime import date, datetime
-
-    from frontlines.model import Article, ControlInterval, Event, Evidence, Place
-    from frontlines.storage import Store
-    from frontlines.understand.sentences import split_sentences
-
-    (folder / "profile").mkdir(parents=True, exist_ok=True)
-    (folder / "profile" / "profile.yaml").write_text(SUDAN_PROFILE, encoding="utf-8")
-    places = {k: Place(f"sd:{k}", name, "city", "SD", admin1, name, lat=lat, lon=lon, is_capital=True)
-              for k, name, admin1, lat, lon in [
-                  ("fasher", "El Fasher", "North Darfur", 13.628, 25.350), ("khartoum", "Khartoum", "Khartoum", 15.501, 32.560),
-                  ("madani", "Wad Madani", "Al Jazirah", 14.402, 33.519), ("nyala", "Nyala", "South Darfur", 12.049, 24.881)]}
-    text = f"Paramilitaries enter Wad Madani\n\n{MADANI_SENTENCE} Residents said many families fled south."
-    article = Article(id="sd-wire-1", text=text, title="Paramilitaries enter Wad Madani", published=date(2023, 12, 18),
-                      outlet="Test Wire", url="https://example.org/madani")
-    article.sentences = split_sentences(text)
-    start = text.index(MADANI_SENTENCE)
-    evidence = Evidence(article.id, article.sentence_at(start).index, start, start + len(MADANI_SENTENCE), MADANI_SENTENCE)
-
-    def event(i: int, day: date, sub: str, place: Place, actor1: str, actor2: str | None, ev=None) -> Event:
-        kind = "Battles" if sub == "Armed clash" else "Strategic developments"
-        return Event(event_id_cnty=f"SDN{i:03d}", event_date=day, time_precision=1, event_type=kind, sub_event_type=sub,
-                     actor1=actor1, actor2=actor2, country="Sudan", admin1=place.admin1, admin2=place.admin2,
-                     location=place.name, place_id=place.id, latitude=place.lat, longitude=place.lon, geo_precision=1,
-                     source_count=1, article_ids=[article.id] if ev else [], evidence=[ev] if ev else [])
-
-    take = "Non-state actor overtakes territory"
-    events = [event(1, date(2023, 10, 26), take, places["nyala"], RSF, SAF),
-              event(2, date(2023, 12, 18), take, places["madani"], RSF, SAF, evidence),
-              event(3, date(2024, 5, 10), "Armed clash", places["fasher"], RSF, SAF),
-              event(4, date(2024, 5, 12), "Armed clash", places["fasher"], SAF, RSF),
-              event(5, date(2024, 6, 1), "Armed clash", places["khartoum"], SAF, RSF)]
-    start_day = date(2023, 10, 1)
-
-    def held(p: Place, holder: str | None, a: date, b: date | None, status: str = "held") -> ControlInterval:
-        return ControlInterval(p.id, p.name, status, holder, a, b, p.admin1, p.admin2)
-
-    control = [held(places["nyala"], SAF, start_day, date(2023, 10, 26)), held(places["nyala"], RSF, date(2023, 10, 26), None),
-               held(places["madani"], SAF, start_day, date(2023, 12, 18)), held(places["madani"], RSF, date(2023, 12, 18), None),
-               held(places["fasher"], SAF, start_day, date(2024, 5, 10)),
-               held(places["fasher"], None, date(2024, 5, 10), None, "contested"),
-               held(places["khartoum"], None, start_day, None, "contested")]
-    db = folder / "sudan.duckdb"
-    with Store(db) as store:
-        store.save_places(list(places.values()))
-        store.add_article(article)
-        store.save_annotations(article)
-        store.save_events(events)
-        store.save_control(control)
-        store.record_run("sudan-test", datetime(2024, 6, 2), [], {"profile": {"name": str(folder / "profile")}})
-    return db
-
-
 def test_a_store_of_another_conflict_has_its_country_sides_and_sources(browser, tmp_path):
     with serving(build_sudan_store(tmp_path)) as url:
         context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=url)

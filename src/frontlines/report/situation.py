@@ -43,11 +43,16 @@ class Source:
 
 @dataclass
 class Statement:
-    """One generated sentence, its citations, and optionally words quoted from a source."""
+    """One generated sentence, its citations, its confidence tier, and optionally words quoted from a source.
+
+    ``tier`` is what the evidence supports: "confirmed" (independent sources), "reported" (one source) or
+    "claimed by …" (only a party to the conflict says so), the weakest of the events a statement rests on; a
+    statement of claims is "claimed by" its claimant, never written as fact."""
     text: str
     cites: list[int] = field(default_factory=list)
     quote: str | None = None
     quote_cite: int | None = None
+    tier: str = ""
 
 
 @dataclass
@@ -79,6 +84,10 @@ class SituationReport:
     events_left_out: int = 0
     claims_left_out: int = 0
     files: dict[str, str] = field(default_factory=dict)
+    period: str = ""
+    next_update: date | None = None
+    highlights: list[Statement] = field(default_factory=list)
+    key_figures: list[Statement] = field(default_factory=list)
 
 
 class Citations:
@@ -149,6 +158,17 @@ class _Builder:
         ids = [a for e in event_ids if e in self.events for a in self.events[e].article_ids]
         return self.citations.cite(ids)
 
+    def tier(self, event_ids: Iterable[str]) -> str:
+        """The weakest tier among these events (see :func:`event_tier`); "" when none is on record."""
+        tiers = [event_tier(self.events[e]) for e in event_ids if e in self.events]
+        if not tiers:
+            return ""
+        return min(tiers, key=lambda t: TIER_ORDER.get(t.split(" ")[0], 0))
+
+    def tiered(self, statement: Statement, event_ids: Iterable[str]) -> Statement:
+        statement.tier = self.tier(list(event_ids))
+        return statement
+
     def side(self, holder: str | None) -> str:
         return self.rules.side_of(holder) or (holder or "unknown")
 
@@ -174,19 +194,20 @@ class _Builder:
                 latest = max(r.since or date.min for r in rows)
                 names = _names(sorted(r.name for r in rows if (r.since or date.min) == latest))
                 who = self.rules.side_name(self.rules.side_of(holder)) if self.rules.side_of(holder) else holder
-                out.append(Statement(
+                evidence = [e for c in self.current if c.place_name in {r.name for r in rows} for e in c.evidence_event_ids]
+                out.append(self.tiered(Statement(
                     f"As of {day_text(self.as_of)}, {len(rows)} of the {total} provincial capitals were held by {who}; "
                     f"the most recent to fall, on {day_text(latest if latest != date.min else None)}: {names}.",
-                    sorted({n for r in rows for n in r.cites})))
+                    sorted({n for r in rows for n in r.cites})), evidence))
         else:
             out.append(Statement(f"As of {day_text(self.as_of)}, this record holds no evidence that any provincial "
                                  f"capital had changed hands."))
         changed = [c for c in self.all_intervals if c.valid_from and self.since < c.valid_from <= self.as_of]
         if changed:
-            out.append(Statement(
+            evidence = [e for c in changed for e in c.evidence_event_ids]
+            out.append(self.tiered(Statement(
                 f"Between {day_text(self.since)} and {day_text(self.as_of)}, {len(changed)} change(s) of status were "
-                f"recorded at {len({c.place_id for c in changed})} place(s).",
-                self.cite_events(e for c in changed for e in c.evidence_event_ids)))
+                f"recorded at {len({c.place_id for c in changed})} place(s).", self.cite_events(evidence)), evidence))
         return out
 
     def _district_statement(self, tally: DayTally) -> Statement:
@@ -195,8 +216,8 @@ class _Builder:
             parts.append(f"{tally.contested_districts} contested")
         evidence = [e for c in self.current if self.kinds.get(c.place_id) in ("capital", "district")
                     for e in c.evidence_event_ids]
-        return Statement(f"Of the districts with evidence in this record on {day_text(self.as_of)}: "
-                         f"{_names(parts)}.", self.cite_events(evidence))
+        return self.tiered(Statement(f"Of the districts with evidence in this record on {day_text(self.as_of)}: "
+                                     f"{_names(parts)}.", self.cite_events(evidence)), evidence)
 
     def numbers(self, tally: DayTally | None) -> list[Statement]:
         capitals = [c for c in self.current if self.kinds.get(c.place_id) == "capital"]
@@ -216,8 +237,8 @@ class _Builder:
 
     def _listing(self, label: str, intervals: list[ControlInterval]) -> Statement:
         names = _names(sorted(c.place_name for c in intervals))
-        return Statement(f"{label}: {len(intervals)} ({names}).",
-                         self.cite_events(e for c in intervals for e in c.evidence_event_ids))
+        evidence = [e for c in intervals for e in c.evidence_event_ids]
+        return self.tiered(Statement(f"{label}: {len(intervals)} ({names}).", self.cite_events(evidence)), evidence)
 
     def changes(self) -> list[Statement]:
         by_place = defaultdict(list)
@@ -229,7 +250,8 @@ class _Builder:
                 continue
             history = [p for p in by_place[c.place_id] if p.valid_to == c.valid_from]
             before = history[0] if history else None
-            out.append(Statement(self._change_text(c, before), self.cite_events(c.evidence_event_ids)))
+            out.append(self.tiered(Statement(self._change_text(c, before), self.cite_events(c.evidence_event_ids)),
+                                   c.evidence_event_ids))
         return out
 
     def _change_text(self, c: ControlInterval, before: ControlInterval | None) -> str:
@@ -264,12 +286,79 @@ class _Builder:
         if e.fatalities or e.fatalities_low or e.fatalities_high:
             text += f"; {_fatalities(e)}"
         text += f" ({e.source_count or len(e.article_ids)} source(s))."
-        statement = Statement(text, self.citations.cite(e.article_ids))
+        statement = Statement(text, self.citations.cite(e.article_ids), tier=event_tier(e))
         quote = next((ev for ev in e.evidence if ev.text and ev.article_id in self.known), None)
         if quote is not None:
             statement.quote = _clip(quote.text)
             statement.quote_cite = self.citations.cite([quote.article_id])[0]
         return statement
+
+    def period_events(self) -> list[Event]:
+        """The events of the period the report covers (after ``since``, up to the day)."""
+        return [e for e in self.events.values() if e.event_date and self.since < e.event_date <= self.as_of]
+
+    def key_figures(self) -> list[Statement]:
+        """Events, fatalities (low, best, high), places that changed hands and places held per side, each with
+        the events behind it."""
+        events = self.period_events()
+        span = f"in the period ({_period(self.since + timedelta(days=1), self.as_of)})"
+        ids = [e.event_id_cnty for e in events]
+        out = []
+        by_tier: dict[str, int] = defaultdict(int)
+        for e in events:
+            by_tier[event_tier(e).split(" ")[0]] += 1
+        tiers = ", ".join(f"{n} {t}" for t, n in sorted(by_tier.items(), key=lambda kv: -TIER_ORDER.get(kv[0], 0)))
+        out.append(self.tiered(Statement(f"Events {span}: {len(events)}" + (f" ({tiers})." if tiers else "."),
+                                         self.cite_events(ids)), ids))
+        killed = [e for e in events if e.fatalities or e.fatalities_low or e.fatalities_high]
+        if killed:
+            best = sum(e.fatalities or 0 for e in killed)
+            low = sum(e.fatalities_low if e.fatalities_low is not None else e.fatalities or 0 for e in killed)
+            high = sum(e.fatalities_high if e.fatalities_high is not None else e.fatalities or 0 for e in killed)
+            kid = [e.event_id_cnty for e in killed]
+            out.append(self.tiered(Statement(f"Fatalities reported {span}: {best} (low {low}, high {high}) in "
+                                             f"{len(killed)} event(s).", self.cite_events(kid)), kid))
+        changed = [c for c in self.all_intervals if c.valid_from and self.since < c.valid_from <= self.as_of
+                   and c.status == "held"]
+        if changed:
+            cid = [e for c in changed for e in c.evidence_event_ids]
+            out.append(self.tiered(Statement(f"Places that changed hands {span}: {len({c.place_id for c in changed})} "
+                                             f"({_names(sorted({c.place_name for c in changed}))}).",
+                                             self.cite_events(cid)), cid))
+        held = [c for c in self.current if c.status == "held"]
+        for side in sorted({self.side(c.holder) for c in held}):
+            mine = [c for c in held if self.side(c.holder) == side]
+            hid = [e for c in mine for e in c.evidence_event_ids]
+            out.append(self.tiered(Statement(f"Places held by {self.rules.side_name(side)} on {day_text(self.as_of)}: "
+                                             f"{len(mine)}.", self.cite_events(hid)), hid))
+        return out
+
+    def highlights(self, changes: list[Statement], casualties: list[Statement]) -> list[Statement]:
+        """Three to five lines for a reader in a hurry: the latest changes of control, then the deadliest events,
+        then the busiest area; confirmed and reported before claimed."""
+        def strength(s: Statement) -> int:
+            return TIER_ORDER.get(s.tier.split(" ")[0], 0)
+
+        picked = sorted(changes[-3:], key=strength, reverse=True)
+        deadly = sorted(self.period_events(), key=lambda e: -(e.fatalities or 0))
+        for e in deadly[:2]:
+            if e.fatalities:
+                place = e.location or e.admin1 or "an unknown place"
+                picked.append(Statement(f"The deadliest event of the period: {day_text(e.event_date)}, {place}, "
+                                        f"{_fatalities(e)} ({e.sub_event_type}).", self.citations.cite(e.article_ids),
+                                        tier=event_tier(e)))
+        areas: dict[str, list[Event]] = defaultdict(list)
+        for e in self.period_events():
+            areas[e.admin1 or "an unknown province"].append(e)
+        busiest = max(areas.items(), key=lambda kv: (len(kv[1]), kv[0])) if areas else None
+        if busiest and len(busiest[1]) >= 2 and len(picked) < 5:
+            area, events = busiest
+            ids = [e.event_id_cnty for e in events]
+            picked.append(self.tiered(Statement(f"Most events of the period were in {area}: {len(events)}.",
+                                                self.cite_events(ids)), ids))
+        if len(picked) < 3:
+            picked += [s for s in casualties if s not in picked][:3 - len(picked)]
+        return picked[:5]
 
     def claims(self, compared: list[ClaimedTally]) -> list[Statement]:
         by_key = {(t.claim.id, t.claim.article_id, t.claim.start): t for t in compared}
@@ -309,7 +398,7 @@ class _Builder:
         when = f" (reported {day_text(day)})" if day else ""
         cite = self.citations.cite([claim.article_id])
         text = f"{who} claimed {figure} {metric}{when}.".replace("  ", " ")
-        return Statement(text, cite, _clip(claim.text), cite[0] if cite else None)
+        return Statement(text, cite, _clip(claim.text), cite[0] if cite else None, tier=f"claimed by {who}")
 
     def casualties(self) -> list[Statement]:
         out = []
@@ -320,7 +409,7 @@ class _Builder:
             text = f"{day_text(e.event_date)}, {place}: {_fatalities(e)} ({e.sub_event_type})."
             if e.disagreements:
                 text += " Sources disagree on this event; the lowest figure is recorded."
-            out.append(Statement(text, self.citations.cite(e.article_ids)))
+            out.append(Statement(text, self.citations.cite(e.article_ids), tier=event_tier(e)))
         published = self.published
         for claim in self.claims_list:
             day = claim.as_of or published.get(claim.article_id)
@@ -339,6 +428,28 @@ def _actor_dictionary() -> Any:
         return None
 
 
+TIER_ORDER = {"confirmed": 3, "reported": 2, "claimed": 1}
+
+
+def _period(first: date, last: date) -> str:
+    return day_text(last) if first >= last else f"{day_text(first)} to {day_text(last)}"
+
+
+def event_tier(e: Event) -> str:
+    """An event's confidence tier as a report writes it: "confirmed", "reported" or "claimed by …" (the fusion
+    stage's tier; for a store made before tiers, two sources or more count as confirmed)."""
+    tier = e.tier or ("confirmed" if (e.source_count or len(e.article_ids)) >= 2 else "reported")
+    if tier == "claimed":
+        who = _actor_name(e.claimed_by) if e.claimed_by else "a party to the conflict"
+        return f"claimed by {who}"
+    return tier
+
+
+def _actor_name(actor: str) -> str:
+    known = _actor_dictionary().get(actor) if _actor_dictionary() else None
+    return known.name if known else actor
+
+
 def _fatalities(e: Event) -> str:
     low, high = e.fatalities_low, e.fatalities_high
     text = f"{e.fatalities} killed"
@@ -352,10 +463,26 @@ def _clip(text: str | None, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
+def store_rules(store: Any) -> ControlRules:
+    """The control rules of the conflict profile the store's latest run used (its sides and their names), else
+    the bundled rules: a report on Sudan speaks of the SAF and the RSF."""
+    from frontlines.storage.web import last_profile
+
+    try:
+        name = last_profile(store)
+        if name:
+            from frontlines.profiles import load_profile
+
+            return load_rules(overrides=load_profile(name).config_overrides()["corpus_stages"]["control"])
+    except Exception:   # a profile that is gone or broken: the bundled rules
+        pass
+    return load_rules()
+
+
 def build_report(store: Any, as_of: date, since: date | None = None, rules: ControlRules | None = None,
                  intervals: list[ControlInterval] | None = None) -> SituationReport:
     """Assemble the situation report as of a day; ``since`` (default: the day before) bounds "what changed"."""
-    rules = rules or load_rules()
+    rules = rules or store_rules(store)
     builder = _Builder(store, as_of, since, rules, intervals)
     tallies = daily_tallies(store, as_of, rules=rules, intervals=builder.all_intervals)
     tally = tallies[-1] if tallies else None
@@ -367,12 +494,16 @@ def build_report(store: Any, as_of: date, since: date | None = None, rules: Cont
     claims = builder.claims(claimed_tallies(store, as_of=as_of, rules=rules, intervals=builder.all_intervals))
     claims_left_out = max(0, len(claims) - MAX_CLAIMS)
     casualties = builder.casualties()
+    key_figures = builder.key_figures()
+    highlights = builder.highlights(changes, casualties)
     map_svg, map_kind = report_map(store, as_of, rules, builder.all_intervals)
     return SituationReport(
         as_of=as_of, since=builder.since, title=f"Situation report, {day_text(as_of)}", headline=headline,
         capitals=fallen, numbers=numbers, changes=changes, regions=regions, claims=claims[:MAX_CLAIMS], casualties=casualties[:MAX_CLAIMS],
         sources=builder.citations.sources(), capitals_total=rules.capitals_total, map_svg=map_svg, map_kind=map_kind,
-        events_left_out=left_out, claims_left_out=claims_left_out)
+        events_left_out=left_out, claims_left_out=claims_left_out,
+        period=_period(builder.since + timedelta(days=1), as_of),
+        next_update=as_of + timedelta(days=1), highlights=highlights, key_figures=key_figures)
 
 
 # -- the map ------------------------------------------------------------------------------------
@@ -498,6 +629,8 @@ def _md_statement(statement: Statement):
 
     # Plain strings throughout: adding a str to a Markup would HTML-escape the str.
     text = _md_escape(statement.text)
+    if statement.tier:
+        text += f" _({_md_escape(statement.tier)})_"
     if statement.cites:
         text += " " + str(_cite_marks(statement.cites))
     if statement.quote:
@@ -532,7 +665,7 @@ def write_report(store: Any, as_of: date, out_dir: str | Path, since: date | Non
     """Write report.md, report.html (and report.pdf with WeasyPrint), map.svg/png and tallies.png/svg."""
     from frontlines.report.charts import render_tallies_chart
 
-    rules = rules or load_rules()
+    rules = rules or store_rules(store)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     intervals = compute_control(store, rules, as_of=as_of)
