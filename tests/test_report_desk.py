@@ -87,3 +87,18 @@ def test_markdown_and_html_show_tiers_and_the_pdf_is_made(tmp_path):
     page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
     dark = sum(1 for v in page.getdata() if v < 128)
     assert page.size[0] > 300 and dark > 2_000   # a page with text on it, not a blank one
+
+
+def test_the_web_report_shows_period_highlights_figures_and_tiers(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from frontlines.serve import create_app
+
+    with TestClient(create_app(build_sudan_store(tmp_path), refresh_s=0)) as client:
+        page = client.get("/report?as_of=2024-06-02&since=2023-10-01")
+        data = client.get("/report.json?as_of=2024-06-02&since=2023-10-01").json()["report"]
+    assert page.status_code == 200
+    for marker in ('id="report-period"', 'id="report-highlights"', 'id="report-key-figures"', "tier-claimed"):
+        assert marker in page.text
+    assert data["period"] == "2 October 2023 to 2 June 2024" and 3 <= len(data["highlights"]) <= 5
+    assert all(s["tier"] for s in data["key_figures"])
