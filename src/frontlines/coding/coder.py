@@ -194,7 +194,7 @@ class EventCoder:
             return []   # an aggregate without a named place stays a claim
         actor_how = "sentence"
         if actor_id is None:
-            actor_id = (anchor.actor_id if anchor and anchor.actor_id else None) or dominant
+            actor_id = (anchor.actor_id if anchor and anchor.actor_id else None) or dominant or cls.default_actor1
             actor_how = "fallback"
         day = choice.start
         if actor_id is None or not self._actor_fits(actor_id, cls, day):

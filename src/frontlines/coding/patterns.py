@@ -51,6 +51,7 @@ class EventClass:
     requires_before: set[str] = field(default_factory=set)
     converts_territory: set[tuple[str, ...]] = field(default_factory=set)
     default_actor2: str | None = None
+    default_actor1: str | None = None   # who acted when the article names no armed actor at all ("suicide bombers")
     recent_days: int | None = None
 
     def sub_event_for(self, actor_type: str | None) -> str:
@@ -178,7 +179,7 @@ def load_patterns(path: str | Path | None = None) -> EventPatterns:
             not_after=_words(spec.get("not_after")), not_preceded_by=_words(spec.get("not_preceded_by")),
             requires_before=_words(spec.get("requires_before")),
             converts_territory={_phrase(p) for p in spec.get("converts_territory", [])},
-            default_actor2=spec.get("default_actor2"),
+            default_actor2=spec.get("default_actor2"), default_actor1=spec.get("default_actor1"),
             recent_days=int(spec["recent_days"]) if spec.get("recent_days") is not None else None))
     return EventPatterns(
         classes=classes, not_done=_words(raw.get("not_done")), done=_words(raw.get("done")),
