@@ -164,6 +164,30 @@ def plain(value: Any) -> Any:
     return value
 
 
+def to_json(data: Any) -> bytes:
+    """The JSON of a page: orjson (dates, dataclasses, NaN as null, in C: a map's JSON in a fifth of the time),
+    without the pre-rendered HTML fragments; the standard library for what orjson refuses (lone surrogates)."""
+    import orjson
+
+    try:
+        return orjson.dumps(drop_html(data), default=_json_value, option=orjson.OPT_NON_STR_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(plain(data), default=_json_value, ensure_ascii=False).encode("utf-8")
+
+
+def drop_html(value: Any) -> Any:
+    """``value`` without the pre-rendered HTML fragments (``HTML_ONLY_KEYS``), copying only the dicts that hold one."""
+    if isinstance(value, dict):
+        if HTML_ONLY_KEYS.isdisjoint(value) and not any(isinstance(v, (dict, list)) for v in value.values()):
+            return value
+        return {k: drop_html(v) if isinstance(v, (dict, list)) else v for k, v in value.items() if k not in HTML_ONLY_KEYS}
+    if isinstance(value, list):
+        if not any(isinstance(v, (dict, list)) for v in value):
+            return value
+        return [drop_html(v) if isinstance(v, (dict, list)) else v for v in value]
+    return value
+
+
 def local_url(request: Request, path: str | None = None, **params: Any) -> str:
     """A relative link to ``path`` (default: this page) with this page's query changed by ``params``."""
     query = dict(request.query_params)
@@ -313,7 +337,7 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s:
 
     def respond(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
         if wants_json(request):
-            return Response(json.dumps(plain(data), default=_json_value, ensure_ascii=False), status_code=status,
+            return Response(to_json(data), status_code=status,
                             media_type="application/json")
         shown = view()
         html = env.get_template(template).render(
