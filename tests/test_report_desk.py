@@ -58,6 +58,7 @@ def test_period_highlights_key_figures_and_areas(name, request):
 def test_another_conflict_speaks_of_its_own_sides(sudan):
     text = " ".join(s.text for s in _statements(sudan))
     assert "Places held by the Rapid Support Forces" in text and "Taliban" not in text
+    assert "2 provincial capitals were held by the Rapid Support Forces" in text and "of the 34" not in text
     areas = [area for area, _ in sudan.regions]
     assert "Al Jazirah" in areas and "North Darfur" in areas
     claimed = [s for group in sudan.regions for s in group[1] if s.tier.startswith("claimed")]

@@ -196,7 +196,7 @@ class _Builder:
                 who = self.rules.side_name(self.rules.side_of(holder)) if self.rules.side_of(holder) else holder
                 evidence = [e for c in self.current if c.place_name in {r.name for r in rows} for e in c.evidence_event_ids]
                 out.append(self.tiered(Statement(
-                    f"As of {day_text(self.as_of)}, {len(rows)} of the {total} provincial capitals were held by {who}; "
+                    f"As of {day_text(self.as_of)}, {_capitals_count(len(rows), total)} held by {who}; "
                     f"the most recent to fall, on {day_text(latest if latest != date.min else None)}: {names}.",
                     sorted({n for r in rows for n in r.cites})), evidence))
         else:
@@ -431,6 +431,13 @@ def _actor_dictionary() -> Any:
 TIER_ORDER = {"confirmed": 3, "reported": 2, "claimed": 1}
 
 
+def _capitals_count(n: int, total: int) -> str:
+    """"18 of the 34 provincial capitals were", or without a known total "2 provincial capitals were"."""
+    if total:
+        return f"{n} of the {total} provincial capitals were"
+    return f"{n} provincial capital{'s were' if n != 1 else ' was'}"
+
+
 def _period(first: date, last: date) -> str:
     return day_text(last) if first >= last else f"{day_text(first)} to {day_text(last)}"
 
@@ -473,7 +480,11 @@ def store_rules(store: Any) -> ControlRules:
         if name:
             from frontlines.profiles import load_profile
 
-            return load_rules(overrides=load_profile(name).config_overrides()["corpus_stages"]["control"])
+            profile = load_profile(name)
+            overrides = dict(profile.config_overrides()["corpus_stages"]["control"])
+            if profile.countries != ["AF"]:   # the bundled count (34) is Afghanistan's: elsewhere it is not known
+                overrides.setdefault("capitals_total", 0)
+            return load_rules(overrides=overrides)
     except Exception:   # a profile that is gone or broken: the bundled rules
         pass
     return load_rules()
