@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 from collections import OrderedDict
 from contextlib import asynccontextmanager
@@ -42,6 +43,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 DATE_MARGIN = timedelta(days=366)
+SERVE_THREADS = 4   # threads building pages ($FRONTLINES_SERVE_THREADS)
 HTML_ONLY_KEYS = {"html", "text_html", "tally_changes"}
 
 
@@ -314,6 +316,13 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        # Pages are built on a few threads, first come first served: under 20 requests at once, 4 threads gave
+        # p99 455 ms against 650-680 ms with anyio's 40 (benchmarks/web_latency.py --load, same machine and hour).
+        threads = int(os.environ.get("FRONTLINES_SERVE_THREADS", str(SERVE_THREADS)) or SERVE_THREADS)
+        if threads > 0:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         yield
         snapshots.close()
 
