@@ -165,3 +165,33 @@ def test_the_watcher_hands_out_new_and_changed_files_once(tmp_path):
     assert sorted(watcher.changed()) == [tmp_path / "a.jsonl", tmp_path / "b.txt"]
     watcher.forget([tmp_path / "b.txt"])
     assert watcher.changed() == [tmp_path / "b.txt"]
+
+
+def test_a_server_started_during_a_run_waits_for_it_then_serves(tmp_path):
+    import threading
+
+    db = build_fixture_store(tmp_path / "fixture.duckdb")
+    holder = _hold(db)
+    told, made = [], []
+    thread = threading.Thread(target=lambda: made.append(create_app(db, refresh_s=0, wait_s=30,
+                                                                    on_wait=lambda: told.append(True))))
+    thread.start()
+    _wait_for(lambda: told)          # it said it is waiting, once
+    assert not made
+    _release(holder)
+    thread.join(30)
+    with TestClient(made[0]) as client:
+        assert client.get("/events.json").json()["total"] == 8
+    assert told == [True]
+
+
+def test_a_writer_that_never_lets_go_is_one_clear_error(tmp_path):
+    from frontlines.storage import StoreError
+
+    db = build_fixture_store(tmp_path / "fixture.duckdb")
+    holder = _hold(db)
+    try:
+        with pytest.raises(StoreError, match="being written by another process"):
+            create_app(db, refresh_s=0, wait_s=0.5)
+    finally:
+        _release(holder)
