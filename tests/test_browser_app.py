@@ -171,6 +171,9 @@ def test_brushing_the_timeline_filters_the_map_and_the_list(page):
     assert page.text_content("#events-count") == "1"   # only Sher Khan Bandar in that range
     assert "Sher Khan Bandar" in page.text_content("#map-events")
     assert f"date_from={first}&date_to={last}" in page.get_attribute("#events-table-link", "href")
+    page.check("input[name=timeline-by][value=side]")   # the same days stacked by side
+    page.wait_for_function("() => document.querySelector('#timeline').dataset.mode === 'side'")
+    assert "the Taliban" in page.text_content("#timeline-key")
     page.click("#events-table-link")
     page.wait_for_url(re.compile(r"/events\?date_from="))
     assert page.locator("#events-table tbody tr").count() == 1

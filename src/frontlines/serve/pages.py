@@ -403,9 +403,30 @@ def timeline(store: Store, sides: Sides | None = None) -> dict[str, Any]:
         days.setdefault(day, {})[row["event_type"]] = row["n"]
         totals[row["event_type"]] = totals.get(row["event_type"], 0) + row["n"]
     changes = [{**r, "day": r["day"].isoformat(), "status_key": _status(r, sides)} for r in queries.control_changes(store)]
+    by_side, side_totals = _per_day_by_side(store, sides or _bundled_sides())
     return {"types": sorted(totals, key=lambda t: (-totals[t], t)), "totals": totals,
-            "days": [{"day": d, "counts": c, "total": sum(c.values())} for d, c in sorted(days.items())],
+            "days": [{"day": d, "counts": c, "total": sum(c.values()), "by_side": by_side.get(d, {})}
+                     for d, c in sorted(days.items())],
+            "sides": [{"key": k, "label": label, "events": side_totals.get(k, 0)}
+                      for k, label in _side_labels(sides or _bundled_sides()) if side_totals.get(k)],
             "control_changes": changes}
+
+
+def _side_labels(sides: Sides) -> list[tuple[str, str]]:
+    known = [(k, sides.rules.side_name(k)) for k in sides.rules.sides] if sides.rules is not None else []
+    return known + [("other", "others or unknown")]
+
+
+def _per_day_by_side(store: Store, sides: Sides) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Events per day by the side of their first actor ("other" when the rules know none)."""
+    per_day: dict[str, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    for row in queries.events_per_day_by_actor(store):
+        side = (sides.rules.side_of(row["actor1"]) if sides.rules is not None else None) or "other"
+        day = per_day.setdefault(row["day"].isoformat(), {})
+        day[side] = day.get(side, 0) + row["n"]
+        totals[side] = totals.get(side, 0) + row["n"]
+    return per_day, totals
 
 
 # -- claims and tallies ------------------------------------------------------------------------------------

@@ -162,3 +162,10 @@ def last_profile(store: Store) -> str | None:
            WHERE json_extract_string(summary, '$.profile.name') IS NOT NULL
            ORDER BY coalesce(finished_at, started_at) DESC LIMIT 1""").fetchone()
     return row[0] if row else None
+
+
+def events_per_day_by_actor(store: Store) -> list[dict[str, Any]]:
+    """Dated events counted by day and first actor (the timeline by side), oldest first."""
+    return store._dicts(
+        """SELECT event_date AS day, actor1, count(*) AS n FROM events WHERE event_date IS NOT NULL
+           GROUP BY 1, 2 ORDER BY 1, 2""")

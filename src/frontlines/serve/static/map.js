@@ -238,17 +238,41 @@
     const x = (day) => ((new Date(day + "T00:00:00Z").getTime() - start) / DAY) * bw;
     const typeColour = {};
     data.types.forEach((t, i) => { typeColour[t] = TYPE_COLOURS[i % TYPE_COLOURS.length]; });
-    data.days.forEach((d) => {
-      let y = H - bottom;
-      data.types.forEach((t) => {
-        const c = d.counts[t] || 0;
-        if (!c) return;
-        const h = (c / peak) * (H - top - bottom);
-        y -= h;
-        const bar = svg("rect", { x: x(d.day), y: y, width: Math.max(bw - 0.5, 0.8), height: h, fill: typeColour[t] });
-        bar.appendChild(svg("title")).textContent = d.day + ": " + c + " " + t;
-        chart.appendChild(bar);
+    const sideColour = {};
+    (data.sides || []).forEach((s) => { sideColour[s.key] = colourOf("held:" + s.key); });
+    const bars = svg("g", { class: "bars" });
+    chart.appendChild(bars);
+    const key = document.getElementById("timeline-key");
+    // Stacks by event type, or by the side of the first actor (the sides of the map's legend).
+    function drawBars(mode) {
+      const groups = mode === "side" ? (data.sides || []).map((s) => [s.key, s.label, sideColour[s.key], s.events])
+        : data.types.map((t) => [t, t, typeColour[t], data.totals[t]]);
+      bars.replaceChildren();
+      data.days.forEach((d) => {
+        let y = H - bottom;
+        const counts = mode === "side" ? d.by_side || {} : d.counts;
+        groups.forEach(([k, name, colour]) => {
+          const c = counts[k] || 0;
+          if (!c) return;
+          const h = (c / peak) * (H - top - bottom);
+          y -= h;
+          const bar = svg("rect", { x: x(d.day), y: y, width: Math.max(bw - 0.5, 0.8), height: h, fill: colour });
+          bar.appendChild(svg("title")).textContent = d.day + ": " + c + " " + name;
+          bars.appendChild(bar);
+        });
       });
+      key.replaceChildren(...groups.map(([, name, colour, n]) => {
+        const li = node("li");
+        const sw = node("span", null, "swatch");
+        sw.style.background = colour;
+        li.append(sw, document.createTextNode(name + " (" + n + ")"));
+        return li;
+      }));
+      box.dataset.mode = mode;
+    }
+    drawBars("type");
+    document.querySelectorAll("input[name=timeline-by]").forEach((radio) => {
+      radio.addEventListener("change", () => { if (radio.checked) drawBars(radio.value); });
     });
     data.control_changes.forEach((c) => {
       const mark = svg("path", { d: "M" + (x(c.day) + bw / 2) + " " + (top - 2) + " l-4 -8 h8 z",
@@ -261,14 +285,6 @@
     const brush = svg("rect", { y: 0, height: H - bottom + 2, x: 0, width: 0, class: "brush" });
     chart.appendChild(brush);
     box.append(chart, axis);
-    const key = document.getElementById("timeline-key");
-    data.types.forEach((t) => {
-      const li = node("li");
-      const sw = node("span", null, "swatch");
-      sw.style.background = typeColour[t];
-      li.append(sw, document.createTextNode(t + " (" + data.totals[t] + ")"));
-      key.appendChild(li);
-    });
 
     const dayOf = (clientX) => {
       const r = chart.getBoundingClientRect();
