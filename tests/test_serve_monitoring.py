@@ -195,3 +195,23 @@ def test_a_writer_that_never_lets_go_is_one_clear_error(tmp_path):
             create_app(db, refresh_s=0, wait_s=0.5)
     finally:
         _release(holder)
+
+
+# -- the map's and the timeline's data -------------------------------------------------------------------------
+def test_timeline_map_legend_and_areas_as_json(tmp_path):
+    db = build_fixture_store(tmp_path / "fixture.duckdb")
+    with TestClient(create_app(db, refresh_s=0)) as client:
+        timeline = client.get("/timeline.json").json()
+        shown = client.get("/map.json?as_of=2021-08-15&days=30").json()
+        areas = client.get("/map/areas.json").json()
+        table = client.get("/timeline")
+    assert sum(d["total"] for d in timeline["days"]) == 8 and timeline["types"][0] in timeline["totals"]
+    assert sum(sum(d["by_side"].values()) for d in timeline["days"]) == 8
+    assert {s["key"] for s in timeline["sides"]} == {"taliban"}   # every fixture event's first actor
+    kabul = [c for c in timeline["control_changes"] if c["place_name"] == "Kabul"]
+    assert [(c["day"], c["status_key"]) for c in kabul] == [("2021-06-01", "held:government"), ("2021-08-15", "held:taliban")]
+    keys = [item["key"] for item in shown["legend"]]
+    assert keys[:2] == ["held:taliban", "held:government"] and "contested" in keys
+    assert shown["area_status"] == {"t:nimroz": "held:taliban"}   # the boundary of Nimroz, whose capital fell
+    assert areas["features"][0]["id"] == "t:nimroz" and areas["features"][0]["geometry"]["type"] == "Polygon"
+    assert table.status_code == 200 and "Kabul" in table.text
