@@ -247,7 +247,8 @@ def report_block(results: list[dict[str, Any]]) -> list[str]:
              "`benchmarks/realnews/README.md`). Each conflict's split runs alone through the whole pipeline. "
              "**Only the held-out rows say how good the record is**: the development half is read and tuned on; "
              "the held-out half is only scored, and its errors are never listed or read (doing so would make its "
-             "figures worthless).", "",
+             "figures worthless). In-sample figures (the seed articles and our own examples, on which the coder was "
+             "developed) are at the top of this page.", "",
              "Changes of control: found = a territory event within 25 km with the new holder's side, within 30 days; "
              "date ±1 and type over those found; events/change = system territory events per found change; spurious = "
              "territory events at a tracked town that fit no change. Control by day: towns that changed hands "

@@ -112,7 +112,7 @@ class Geoparser:
             if ranked:
                 out.append(self._mention(text, start, end, ranked, None, min_score=0.0))
                 continue
-            guess = self._resolve_unknown(text, _Span(start, end, "GPE"), base, bounds, None)
+            guess = self._resolve_unknown(text, _Span(start, end, "GPE"), base, bounds, None, recognised=False)
             if guess is None or guess.place is None:
                 guess = _finer(self._named_inside(text, start, end, base, bounds, None),
                                self._placed_in(text, start, end, base, bounds, None)) \
@@ -390,13 +390,15 @@ class Geoparser:
                     context.points.append(point)
 
     def _resolve_unknown(self, text: str, span: _Span, base: PlaceContext, bounds: "_Bounds",
-                         sentence_starts: list[int] | None) -> PlaceMention | None:
+                         sentence_starts: list[int] | None, recognised: bool = True) -> PlaceMention | None:
+        """A name the gazetteer lacks: a garbled spelling of a place, a venue the text places, or nothing.
+        ``recognised``: the span is NER's (an analyst's span is not evidence that a garbled name is meant)."""
         name = text[span.start:span.end]
         if name_key(name) in self.gazetteer.never:
             return None
         # Garbled names ("Kundu", "Rashkarga") are looked for in the focus country, or, for a name NER calls a
         # place, in the country the article is about.
-        country = self.country_focus or (base.country if span.label in PLACE_LABELS else None)
+        country = self.country_focus or (base.country if recognised and span.label in PLACE_LABELS else None)
         fuzzy_key = ("fuzzy", country, name_key(name))
         if fuzzy_key not in bounds.memo:
             bounds.memo[fuzzy_key] = self.gazetteer.fuzzy(name, country, cutoff=80.0) if country else []
