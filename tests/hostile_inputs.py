@@ -318,9 +318,12 @@ def symlinks(w: Writer, i: int) -> None:
     folder = w.folder("symlinks")
     tag = f"{w.serial:06d}"
     w.serial += 1
-    for name, target in ((f"{tag}-a.txt", f"gone-{tag}.txt"), (f"{tag}-b.txt", f"gone-{tag}.txt"),
-                         (f"{tag}-loop1.txt", f"{tag}-loop2.txt"), (f"{tag}-loop2.txt", f"{tag}-loop1.txt"),
-                         (f"{tag}-self.jsonl", f"{tag}-self.jsonl"), *([(f"{tag}-null.txt", "/dev/null")] if i == 0 else [])):
+    links = [(f"{tag}-a.txt", f"gone-{tag}.txt"), (f"{tag}-b.txt", f"gone-{tag}.txt"),
+             (f"{tag}-loop1.txt", f"{tag}-loop2.txt"), (f"{tag}-loop2.txt", f"{tag}-loop1.txt"),
+             (f"{tag}-self.jsonl", f"{tag}-self.jsonl")]
+    if i == 0:   # every link to one device is one input (the same file): once is enough
+        links.append((f"{tag}-null.txt", "/dev/null"))
+    for name, target in links:
         (folder / name).symlink_to(target)
         w.bad(folder / name, "symlinks", f"link to {target}")
     fifo = folder / f"{tag}-fifo.txt"
@@ -389,7 +392,8 @@ def rss(w: Writer, i: int) -> None:
                        ("external entity", XXE + '<rss version="2.0"><channel>' + _item("&x; Kabul fell. TOKEN")
                                            + "</channel></rss>"),
                        ("not a feed", "<?xml version='1.0'?><html><body>Kabul TOKEN</body></html>"),
-                       ("atom without entries", '<feed xmlns="http://www.w3.org/2005/Atom"><title>TOKEN</title></feed>'),
+                       ("atom without entries",
+                        '<feed xmlns="http://www.w3.org/2005/Atom"><title>TOKEN</title></feed>'),
                        ("declares an unknown encoding", '<?xml version="1.0" encoding="x-bogus-99"?><rss>TOKEN</rss>')):
         path = w.name("rss", ".xml")
         path.write_text(text.replace("TOKEN", w.maybe(path, "rss", what)), encoding="utf-8")

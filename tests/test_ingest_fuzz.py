@@ -41,7 +41,7 @@ def shared_store():
     store.close()
 
 
-def _ingest_and_account(folder: Path, manifest, config: dict):
+def _ingest_and_account(manifest, config: dict):
     with Store(":memory:") as store:
         report = ingest_paths(manifest.inputs, store, config, run_id="fuzz")
         summary = {"failures": [{"path": f.path, "status": f.status, "reason": f.reason} for f in report.failed],
@@ -62,17 +62,16 @@ def _assert_clean(result) -> None:
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_hostile_kind_costs_no_good_record_and_is_reported(kind, config, tmp_path):
-    manifest = write_corpus(tmp_path / "in", hostile=12, limits=LIMITS, kinds=[kind]) if kind != "odd_texts" else None
-    if manifest is None:   # odd texts are good records only: write a few units of them beside one hostile part
-        manifest = write_corpus(tmp_path / "in", hostile=1, limits=LIMITS, kinds=["odd_texts", "empty"])
-    assert manifest.good or kind in ("unsupported",)
-    _assert_clean(_ingest_and_account(tmp_path / "in", manifest, config))
+    kinds = [kind] if kind != "odd_texts" else ["odd_texts", "empty"]   # odd texts are good records, not hostile parts
+    manifest = write_corpus(tmp_path / "in", hostile=12, limits=LIMITS, kinds=kinds)
+    assert manifest.good or kind == "unsupported"
+    _assert_clean(_ingest_and_account(manifest, config))
 
 
 def test_a_mixed_hostile_corpus_costs_no_good_record_and_every_failure_is_reported(config, tmp_path):
     manifest = write_corpus(tmp_path / "in", hostile=200, limits=LIMITS, seed=7)
     assert set(manifest.kinds()) >= set(KINDS) - {"odd_texts"} and len(manifest.good) > 100
-    result = _ingest_and_account(tmp_path / "in", manifest, config)
+    result = _ingest_and_account(manifest, config)
     _assert_clean(result)
     assert result.stored == len(manifest.good)
 

@@ -1,4 +1,4 @@
-"""Fuzzing whole runs (issue 19): `frontlines run` over generated hostile corpora of every kind, mixed with good records.
+"""Fuzzing whole runs (issue 19): `frontlines run` over generated hostile corpora of every kind beside good records.
 
 The run must not crash (exit 0), must store every good record, report every hostile part (in the summary's failures
 or warnings) and every failed article (in the summary and `frontlines failures`), and a second run over the same
