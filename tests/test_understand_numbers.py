@@ -63,3 +63,10 @@ def test_killed_injured_and_counts():
 
 def test_numbers_that_count_nothing_are_ignored():
     assert _quantities("The clashes were the worst in 20 years, within two kilometers, in 2015.") == []
+
+
+def test_an_absurdly_long_number_is_no_count_and_no_crash():
+    from frontlines.understand.numbers import _amount, load_vocabulary
+
+    assert _amount("9" * 400, load_vocabulary()) is None
+    assert _amount("3,000", load_vocabulary()) == 3000

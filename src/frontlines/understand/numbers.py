@@ -5,6 +5,7 @@ end of a range is the best estimate, and "casualties" is its own kind: it is nev
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,6 +67,9 @@ def _patterns(path: str | None = None) -> dict[str, re.Pattern[str]]:
     }
 
 
+MAX_COUNT = 10**10   # more people than have ever lived: not a count of the dead
+
+
 def _amount(text: str, vocabulary: NumberVocabulary) -> int | None:
     """The value of one amount: "3,000" -> 3000, "twenty-five" -> 25, "two hundred" -> 200."""
     text = text.strip().lower()
@@ -73,7 +77,8 @@ def _amount(text: str, vocabulary: NumberVocabulary) -> int | None:
     if digits:
         value = float(digits.group(1).replace(",", ""))
         multiplier = vocabulary.multipliers.get(digits.group(2) or "", 1) if digits.group(2) else 1
-        return int(value * multiplier)
+        total = value * multiplier
+        return int(total) if math.isfinite(total) and total < MAX_COUNT else None   # a 400-digit "toll" is no count
     if text in vocabulary.words:
         return vocabulary.words[text]
     total, current = 0, 0
