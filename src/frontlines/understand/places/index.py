@@ -248,9 +248,9 @@ def _build_and_open(path: Path, fingerprint: str, rebuild: bool) -> GazetteerInd
 
 
 def _remove_older(folder: Path, fingerprint: str) -> None:
-    """Indexes, pickles and capital lists built from older data or code."""
+    """Indexes (and their lock files), pickles and capital lists built from older data or code."""
     for old in [*folder.glob("gazetteer-*.pickle"), *folder.glob("gazetteer-*.sqlite"),
-                *folder.glob("capitals-*.json")]:
+                *folder.glob("gazetteer-*.sqlite.lock"), *folder.glob("capitals-*.json")]:
         if fingerprint not in old.name:
             old.unlink(missing_ok=True)
 
