@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import time
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +50,7 @@ def watch(
     watcher = Watcher(paths)
     console.print(f"watching {', '.join(escape(str(p)) for p in paths)} every {escape(every)}; store {escape(str(db))}, "
                   f"outputs in {escape(str(out))} (Ctrl-C stops)")
+    _stop_on_signals()
     looks = 0
     try:
         while True:
@@ -71,3 +73,13 @@ def watch(
             time.sleep(interval)
     except KeyboardInterrupt:
         console.print("stopped")
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and a service manager's SIGTERM stop the watch between runs' writes. A process started in the
+    background of a non-interactive shell inherits SIGINT ignored, so the handler is set, not assumed."""
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
