@@ -369,3 +369,18 @@ def test_an_earlier_capture_is_not_dated_to_the_report(coder):
     assert earlier.date_start is None
     [today] = coder.code(annotate("The Taliban captured Kunduz.", {"Kunduz": KUNDUZ}))
     assert today.date_end == date(2021, 8, 9)   # the publication day, for want of another
+
+
+def test_killing_counted_civilians_is_an_attack_by_the_named_killer(coder):
+    from frontlines.model import Quantity
+
+    def with_dead(text: str, subject: str) -> list:
+        article = annotate(text, {"Herat": HERAT})
+        at = text.index("44")
+        article.quantities = [Quantity(at, at + 2, 0, "44", "killed", 44, 44, 44, subject)]
+        return coder.code(article)
+
+    [attack] = with_dead("Taliban fighters killed 44 people in Herat on Sunday.", "civilians")
+    assert (attack.sub_event_type, attack.actor1, attack.actor2) == ("Attack", "Taliban", "Civilians (Afghanistan)")
+    assert with_dead("Taliban fighters killed 44 soldiers in Herat on Sunday.", "soldiers") == []
+    assert with_dead("Unknown men killed 44 people in Herat on Sunday.", "civilians") == []   # no named killer

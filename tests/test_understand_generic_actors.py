@@ -25,6 +25,7 @@ def test_the_army_is_the_state_forces_of_the_events_country_and_day():
     assert _named("state_forces", "TD", None)[0] == "Military Forces of Chad (2021-)"
     assert _named("state_forces", "AF", date(2021, 8, 1))[0] == "Military Forces of Afghanistan (2004-2021)"
     assert _named("civilians", "MM", date(2024, 1, 1)) == ("Civilians (Myanmar)", "Civilians")
+    assert _named("civilians", "CD", date(2024, 1, 1))[0] == "Civilians (Democratic Republic of Congo)"
     assert _named("state_police", "NG", date(2024, 1, 1))[0] == "Police Forces of Nigeria (2023-)"
 
 

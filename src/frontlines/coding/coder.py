@@ -147,7 +147,7 @@ class EventCoder:
                        anchors: dict[str, Anchor], dominant: str | None) -> list[EventMention]:
         view = views[index]
         triggers = [t for t in self.patterns.triggers(view.tokens)
-                    if self._is_done(view.tokens, t) and _asserted_at(view, t)]
+                    if self._is_done(view.tokens, t) and _asserted_at(view, t) and _victims_fit(view, t)]
         trigger_tokens = {i for t in triggers for i in range(t.first, t.last + 1)}
         claimed = {id(s.item) for t in triggers for s in self._reach(view, t, trigger_tokens)}
         out: list[EventMention] = []
@@ -193,6 +193,8 @@ class EventCoder:
         if not places:
             return []   # an aggregate without a named place stays a claim
         actor_how = "sentence"
+        if actor_id is None and cls.named_agent:
+            return []
         if actor_id is None:
             actor_id = (anchor.actor_id if anchor and anchor.actor_id else None) or dominant or cls.default_actor1
             actor_how = "fallback"
@@ -518,6 +520,12 @@ def _qualifiers(view: SentenceView, trigger: Trigger, chain: list[Span]) -> set[
     else:
         words = tokens[max(0, chain[0].first - 3):chain[0].first] + tokens[chain[-1].last + 1:trigger.first]
     return {t.text for t in words}
+
+
+def _victims_fit(view: SentenceView, trigger: Trigger) -> bool:
+    """A class that names its victims ("killed" is an attack on civilians) needs a count of such dead here."""
+    wanted = trigger.event_class.victims
+    return not wanted or any(q.kind == "killed" and q.subject in wanted for q in view.quantities)
 
 
 def _reference_day(article: Article) -> date | None:

@@ -49,6 +49,8 @@ class EventClass:
     not_after: set[str] = field(default_factory=set)
     not_preceded_by: set[str] = field(default_factory=set)
     requires_before: set[str] = field(default_factory=set)
+    victims: set[str] = field(default_factory=set)   # counts only where the sentence counts dead of these kinds
+    named_agent: bool = False   # counts only when the sentence itself names who acted
     converts_territory: set[tuple[str, ...]] = field(default_factory=set)
     default_actor2: str | None = None
     default_actor1: str | None = None   # who acted when the article names no armed actor at all ("suicide bombers")
@@ -177,7 +179,8 @@ def load_patterns(path: str | Path | None = None) -> EventPatterns:
             actor1_types=set(spec["actor1_types"]) if spec.get("actor1_types") else None,
             confidence=float(spec.get("confidence", 0.6)),
             not_after=_words(spec.get("not_after")), not_preceded_by=_words(spec.get("not_preceded_by")),
-            requires_before=_words(spec.get("requires_before")),
+            requires_before=_words(spec.get("requires_before")), victims=_words(spec.get("victims")),
+            named_agent=bool(spec.get("named_agent")),
             converts_territory={_phrase(p) for p in spec.get("converts_territory", [])},
             default_actor2=spec.get("default_actor2"), default_actor1=spec.get("default_actor1"),
             recent_days=int(spec["recent_days"]) if spec.get("recent_days") is not None else None))

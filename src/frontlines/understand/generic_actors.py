@@ -122,7 +122,8 @@ class ActorIndex(dict):
         c = country(iso2)
         if c is None:
             return None
-        name = base.name.format(country=actor_country_name(c), years=f" ({years})" if years else "")
+        written = actor_country_name(c) if "of {country}" in base.name else c.name   # "Civilians (Sudan)"
+        name = base.name.format(country=written, years=f" ({years})" if years else "")
         roles = [("External/Other forces", None, None)] if where == "abroad" else list(base.roles)
         return Actor(id=key, name=name, roles=roles, country=c.iso2)
 
@@ -133,7 +134,7 @@ def _is_state(actor: Actor) -> bool:
 
 def actor_named(name: str, generics: list[Actor]) -> Actor | None:
     """A country actor from its name ("Military Forces of Sudan (2019-)"), for stages that see names only."""
-    by_name = {actor_country_name(c).casefold(): c for c in load_countries().values()}
+    by_name = {written.casefold(): c for c in load_countries().values() for written in (actor_country_name(c), c.name)}
     for base in generics:
         pattern = re.escape(base.name).replace(r"\{country\}", "(?P<country>.+?)").replace(r"\{years\}", r"(?: \([^)]*\))?")
         found = re.fullmatch(pattern, name.strip())
