@@ -384,3 +384,13 @@ def test_killing_counted_civilians_is_an_attack_by_the_named_killer(coder):
     assert (attack.sub_event_type, attack.actor1, attack.actor2) == ("Attack", "Taliban", "Civilians (Afghanistan)")
     assert with_dead("Taliban fighters killed 44 soldiers in Herat on Sunday.", "soldiers") == []
     assert with_dead("Unknown men killed 44 people in Herat on Sunday.", "civilians") == []   # no named killer
+
+
+def test_civilians_killed_in_fighting_are_not_an_attack_by_either_side(coder):
+    from frontlines.model import Quantity
+
+    text = "At least 44 civilians were killed in Herat as Taliban fighters and government forces fought."
+    article = annotate(text, {"Herat": HERAT})
+    at = text.index("44")
+    article.quantities = [Quantity(at, at + 2, 0, "44", "killed", 44, 44, 44, "civilians")]
+    assert [m.sub_event_type for m in coder.code(article)] == ["Armed clash"]

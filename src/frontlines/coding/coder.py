@@ -193,8 +193,8 @@ class EventCoder:
         if not places:
             return []   # an aggregate without a named place stays a claim
         actor_how = "sentence"
-        if actor_id is None and cls.named_agent:
-            return []
+        if cls.named_agent and (agent is None or not _acts(view.tokens, agent, trigger)):
+            return []   # "civilians were killed … as the Taliban and the army fought": nobody named killed them
         if actor_id is None:
             actor_id = (anchor.actor_id if anchor and anchor.actor_id else None) or dominant or cls.default_actor1
             actor_how = "fallback"
@@ -520,6 +520,11 @@ def _qualifiers(view: SentenceView, trigger: Trigger, chain: list[Span]) -> set[
     else:
         words = tokens[max(0, chain[0].first - 3):chain[0].first] + tokens[chain[-1].last + 1:trigger.first]
     return {t.text for t in words}
+
+
+def _acts(tokens: list[Token], agent: Span, trigger: Trigger) -> bool:
+    """Is the agent the one who did it: the subject before the verb, or named by "by" after it?"""
+    return agent.last < trigger.first or "by" in [t.text for t in tokens[max(trigger.last + 1, agent.first - 2):agent.first]]
 
 
 def _victims_fit(view: SentenceView, trigger: Trigger) -> bool:
