@@ -15,6 +15,19 @@ from frontlines.understand.places.names import name_key, sound_key, variants
 AREA_KINDS = {"country", "province", "district", "region", "sea", "river"}
 
 
+def name_keys(place: Place, names: list[str], curated: bool = False) -> tuple[set[str], set[str]]:
+    """The keys a place is found under and those of them that are its own (its first name's, every curated
+    spelling variant's, a country's every name's); keys shorter than two letters are dropped."""
+    primary: set[str] = set()
+    keys: set[str] = set()
+    for n, name in enumerate(names):
+        found = variants(name) if curated else {name_key(name)}
+        keys |= found
+        if curated or place.kind == "country" or n == 0:
+            primary |= found
+    return {k for k in keys if len(k) >= 2}, primary
+
+
 def decode(value: int) -> tuple[int, float]:
     """A stored name value -> (place index, quality): 1.0 the place's own name, 0.95 an alternate (~i)."""
     return (value, 1.0) if value >= 0 else (~value, 0.95)
@@ -50,15 +63,9 @@ class GazetteerTables:
         self.places.append(place)
         self.index[place.id] = i
         names = [n for n in names if n]
-        primary: set[str] = set()
-        keys: set[str] = set()
-        for n, name in enumerate(names):
+        for name in names:
             self.keep_case(name)
-            found = variants(name) if curated else {name_key(name)}
-            keys |= found
-            if curated or place.kind == "country" or n == 0:
-                primary |= found
-        keys = {k for k in keys if len(k) >= 2}
+        keys, primary = name_keys(place, names, curated)
         for key in keys:
             self.keys.setdefault(key, []).append(i if key in primary else ~i)
         return keys

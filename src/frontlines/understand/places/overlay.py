@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from frontlines.model import Place
-from frontlines.understand.places.build import decode
+from frontlines.understand.places.build import decode, name_keys
 from frontlines.understand.places.gazetteer import Gazetteer
 from frontlines.understand.places.index import (
     PLACE_COLUMNS, GazetteerIndexError, Members, cache_dir, check_whole, place_from_row, sound_block,
 )
-from frontlines.understand.places.names import name_key, sound_key, variants
+from frontlines.understand.places.names import name_key, sound_key
 
 
 class OverlayPlaces:
@@ -133,15 +133,9 @@ class GazetteerOverlay(Gazetteer):
         self.places.append(place)
         self.index[place.id] = i
         names = [n for n in names if n]
-        primary: set[str] = set()
-        keys: set[str] = set()
-        for n, name in enumerate(names):
+        for name in names:
             self._keep_case(name)
-            found = variants(name) if curated else {name_key(name)}
-            keys |= found
-            if curated or place.kind == "country" or n == 0:
-                primary |= found
-        keys = {k for k in keys if len(k) >= 2}
+        keys, primary = name_keys(place, names, curated)
         for key in keys:
             dict.setdefault(self.keys, key, []).append(i if key in primary else ~i)
         return keys
