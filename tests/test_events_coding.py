@@ -394,3 +394,11 @@ def test_civilians_killed_in_fighting_are_not_an_attack_by_either_side(coder):
     at = text.index("44")
     article.quantities = [Quantity(at, at + 2, 0, "44", "killed", 44, 44, 44, "civilians")]
     assert [m.sub_event_type for m in coder.code(article)] == ["Armed clash"]
+
+
+def test_the_area_a_town_lies_in_is_not_a_second_place_of_the_event_whatever_its_spelling(coder):
+    town = Place("t:alder", "Alderford", "city", "AF", admin1="Nord Vale", lat=36.0, lon=68.0)
+    area = Place("t:north-vale", "North Vale", "district", "AF", admin1="Nord Vale", lat=36.2, lon=68.1)
+    mentions = coder.code(annotate("Taliban fighters captured Alderford in North Vale province on Sunday.",
+                                   {"Alderford": town, "North Vale": area}))
+    assert [m.place.name for m in mentions] == ["Alderford"]

@@ -22,6 +22,7 @@ from frontlines.model import (
 from frontlines.understand.text import fold
 
 ARMED_TYPES = {"State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces"}
+AREA_WORDS = {"province", "district", "state", "region"}   # "… in North Kivu province", "in Gezira state"
 STATE_FORCES = "state_forces"   # the generic actor: a country's state forces, named per event
 PRECISION_BY_KIND = {"city": 1, "town": 1, "village": 1, "border_crossing": 1, "airport": 1, "base": 1,
                      "district": 2, "province": 3, "region": 3, "country": 3}
@@ -582,11 +583,12 @@ def _is_apposition(span: Span, spans: list[Span], tokens: list[Token]) -> bool:
     name = fold(place.name)
     homes = {fold(home) for o in spans if o.item.place.id != place.id and o.item.place.kind != "province"
              for home in (o.item.place.admin1, o.item.place.admin2) if home}
+    followed_by_province = span.last + 1 < len(tokens) and tokens[span.last + 1].text in AREA_WORDS
     if name not in homes:
-        return False
+        # "Beni in North Kivu province": the area a listed town lies in, under another spelling of its name
+        return place.kind in ("province", "district") and followed_by_province and fold(place.admin1 or "") in homes
     if place.kind == "province":
         return True
-    followed_by_province = span.last + 1 < len(tokens) and tokens[span.last + 1].text in ("province", "district")
     # the seat of a province or district of the same name: Kunduz (Kunduz), Qalat (Qalat district)
     own_seat = (place.is_capital and name == fold(place.admin1 or "")) or name == fold(place.admin2 or "")
     return followed_by_province or not own_seat
