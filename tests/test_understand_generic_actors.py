@@ -51,3 +51,12 @@ def test_a_country_word_before_a_force_word_names_that_countrys_forces():
 def test_every_country_has_acled_fields():
     assert (country("SD").numeric, country("SD").iso3, country("SD").region) == (729, "SDN", "Northern Africa")
     assert country("CD").name == "Democratic Republic of Congo" and country("MM").region == "Southeast Asia"
+
+
+def test_fusion_gives_country_actors_their_acled_inter_codes():
+    from frontlines.fuse import _inter
+
+    assert _inter({}, "Military Forces of Sudan (2019-)", None) == 1
+    assert _inter({}, "Civilians (Democratic Republic of Congo)", None) == 7
+    assert _inter({}, "Unidentified Armed Group (Mali)", None) == 3
+    assert _inter({}, "Nobody We Know", None) is None

@@ -383,8 +383,17 @@ def _most_common(values: list[str | None]) -> str | None:
 
 
 def _inter(actors: dict[str, Actor], name: str | None, day: date | None) -> int | None:
-    actor = actors.get(name) if name else None
+    actor = (actors.get(name) or _country_actor(name)) if name else None
     return actor.inter_on(day) if actor else None
+
+
+@lru_cache(maxsize=4096)
+def _country_actor(name: str) -> Actor | None:
+    """A country actor the generic rules named ("Military Forces of Sudan (2019-)"), for its ACLED inter code."""
+    from frontlines.understand.actors import load_actors
+    from frontlines.understand.generic_actors import actor_named, is_generic
+
+    return actor_named(name, [a for a in load_actors().all() if is_generic(a)])
 
 
 def _acled_country(iso2: str | None) -> dict[str, Any]:
