@@ -6,7 +6,7 @@ once to an on-disk index (:mod:`.index`) that every process then opens instead o
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from frontlines.model import Place
 from frontlines.understand.places import sources
@@ -26,6 +26,30 @@ def name_keys(place: Place, names: list[str], curated: bool = False) -> tuple[se
         if curated or place.kind == "country" or n == 0:
             primary |= found
     return {k for k in keys if len(k) >= 2}, primary
+
+
+def add_place(tables: Any, place: Place, names: Iterable[str], curated: bool = False) -> set[str]:
+    """Add a place to a gazetteer's tables (``places``, ``index``, ``keys``, ``exact_case``: the built ones or a
+    store's overlay) under its names, the first its own; curated names also under their spelling variants.
+    Returns the name keys it was added under (none when the id is already known)."""
+    if place.id in tables.index:
+        return set()
+    i = len(tables.places)
+    tables.places.append(place)
+    tables.index[place.id] = i
+    names = [n for n in names if n]
+    for name in names:
+        keep_case(tables.exact_case, name)
+    keys, primary = name_keys(place, names, curated)
+    for key in keys:
+        tables.keys.setdefault(key, []).append(i if key in primary else ~i)
+    return keys
+
+
+def keep_case(exact_case: dict[str, set[str]], name: str) -> None:
+    """A short all-caps name ("US", "KAF", "EU") matches only as written."""
+    if name.replace(".", "").isupper() and len(name.replace(".", "")) <= 4:
+        exact_case.setdefault(name_key(name), set()).add(name.rstrip("."))
 
 
 def decode(value: int) -> tuple[int, float]:
@@ -55,25 +79,11 @@ class GazetteerTables:
         return [decode(v) for v in found or []]
 
     def add(self, place: Place, names: Iterable[str], curated: bool = False) -> set[str]:
-        """Add a place under its names (the first its own); curated names also under their spelling variants.
-        Returns the name keys it was added under (none when the id is already known)."""
-        if place.id in self.index:
-            return set()
-        i = len(self.places)
-        self.places.append(place)
-        self.index[place.id] = i
-        names = [n for n in names if n]
-        for name in names:
-            self.keep_case(name)
-        keys, primary = name_keys(place, names, curated)
-        for key in keys:
-            self.keys.setdefault(key, []).append(i if key in primary else ~i)
-        return keys
+        """Add a place under its names (see :func:`add_place`)."""
+        return add_place(self, place, names, curated)
 
     def keep_case(self, name: str) -> None:
-        """A short all-caps name ("US", "KAF", "EU") matches only as written."""
-        if name.replace(".", "").isupper() and len(name.replace(".", "")) <= 4:
-            self.exact_case.setdefault(name_key(name), set()).add(name.rstrip("."))
+        keep_case(self.exact_case, name)
 
     def names_place_in(self, name: str, country: str) -> bool:
         """Does ``name`` already name a place of ``country``?"""

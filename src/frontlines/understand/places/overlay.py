@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from frontlines.model import Place
-from frontlines.understand.places.build import decode, name_keys
+from frontlines.understand.places.build import add_place, decode
 from frontlines.understand.places.gazetteer import Gazetteer
 from frontlines.understand.places.index import (
     PLACE_COLUMNS, GazetteerIndexError, Members, cache_dir, check_whole, place_from_row, sound_block,
 )
-from frontlines.understand.places.names import name_key, sound_key
+from frontlines.understand.places.names import sound_key
 
 
 class OverlayPlaces:
@@ -116,7 +116,7 @@ class GazetteerOverlay(Gazetteer):
             if place.id in self.index:
                 continue
             own = [place.name] + [n for n in names.get(place.id) or [] if n != place.name]
-            self.extra_keys |= self._add(place, own, curated=place.country == "AF"
+            self.extra_keys |= add_place(self, place, own, curated=place.country == "AF"
                                          and place.source.startswith("boundary:"))
             self.imported.add(place.id)
             added += 1
@@ -126,23 +126,6 @@ class GazetteerOverlay(Gazetteer):
             self.blocks = {}   # rebuilt on first use with the new names
         return added
 
-    def _add(self, place: Place, names: list[str], curated: bool = False) -> set[str]:
-        if place.id in self.index:
-            return set()
-        i = len(self.places)
-        self.places.append(place)
-        self.index[place.id] = i
-        names = [n for n in names if n]
-        for name in names:
-            self._keep_case(name)
-        keys, primary = name_keys(place, names, curated)
-        for key in keys:
-            dict.setdefault(self.keys, key, []).append(i if key in primary else ~i)
-        return keys
-
-    def _keep_case(self, name: str) -> None:
-        if name.replace(".", "").isupper() and len(name.replace(".", "")) <= 4:
-            self.exact_case.setdefault(name_key(name), set()).add(name.rstrip("."))
 
     def _make_blocks(self, country: str) -> None:
         """The shared block of ``country`` with the imported names' sound keys merged in (new ones last)."""
