@@ -24,9 +24,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    db = build_fixture_store(tmp_path_factory.mktemp("cli") / "fixture.duckdb")
+def start_serve(db: Path) -> tuple[str, int, subprocess.Popen]:
+    """`frontlines serve --db DB` on a free loopback port, once it answers: (base url, port, process)."""
     port = _free_port()
     process = subprocess.Popen([str(FRONTLINES), "serve", "--db", str(db), "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -34,13 +33,19 @@ def served(tmp_path_factory):
     deadline = time.monotonic() + 60
     while True:
         try:
-            httpx.get(f"{base}/index.json", timeout=1)
-            break
+            httpx.get(f"{base}/index.json", timeout=2)
+            return base, port, process
         except httpx.TransportError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail(f"frontlines serve did not start: {process.communicate()[1][-2000:]}")
             time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    db = build_fixture_store(tmp_path_factory.mktemp("cli") / "fixture.duckdb")
+    base, port, process = start_serve(db)
     yield base, port, process.pid
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(10)

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from test_serve_cli import _free_port
+from test_serve_cli import start_serve
 
 FRONTLINES = Path(sys.executable).with_name("frontlines")
 pytestmark = pytest.mark.slow
@@ -93,20 +93,7 @@ def served_store(tmp_path):
     db, out = tmp_path / "desk.duckdb", tmp_path / "out"
     first = _cli("run", str(_jsonl(tmp_path / "first.jsonl", [FIRST])), "--out", str(out), "--db", str(db))
     assert first.returncode == 0, first.stderr[-2000:]
-    port = _free_port()
-    server = subprocess.Popen([str(FRONTLINES), "serve", "--db", str(db), "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"{base}/index.json", timeout=2)
-            break
-        except httpx.TransportError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"frontlines serve did not start: {server.communicate()[1][-2000:]}")
-            time.sleep(0.1)
+    base, _, server = start_serve(db)
     yield base, db, out
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(10)
