@@ -137,18 +137,23 @@ def test_map_loads_and_the_slider_changes_the_day(page, server):
     assert all(url.startswith(server) for url in page.requests)  # offline: nothing but the app itself
 
 
+def _evidence_from_marker(page, event_id: str) -> str | None:
+    """Click the event's marker, follow its popup to the event page, and read the first source sentence."""
+    marker = page.locator(f"path.event-marker[data-event='{event_id}']")
+    marker.wait_for()
+    marker.click(force=True)
+    page.locator(".leaflet-popup .event-link").click()
+    page.wait_for_url(re.compile(rf"/events/{event_id}$"))
+    return page.locator("mark.evidence").first.text_content()
+
+
 def test_click_an_event_marker_to_reach_its_source_sentence(page):
     page.goto("/map?as_of=2021-08-13&days=60")
     _shown(page, "2021-08-13")
     # Sher Khan Bandar and Kunduz city are close: at this zoom they are one cluster; a click opens it.
     if page.locator("path.event-marker[data-event='AFG005']").count() == 0:
         page.locator(".marker-cluster").first.click()
-    marker = page.locator("path.event-marker[data-event='AFG005']")
-    marker.wait_for()
-    marker.click(force=True)
-    page.locator(".leaflet-popup .event-link").click()
-    page.wait_for_url(re.compile(r"/events/AFG005$"))
-    assert page.locator("mark.evidence").first.text_content() == KUNDUZ_SENTENCE
+    assert _evidence_from_marker(page, "AFG005") == KUNDUZ_SENTENCE
     assert page.problems == []
 
 
@@ -306,11 +311,6 @@ def test_a_store_of_another_conflict_has_its_country_sides_and_sources(browser, 
         if os.environ.get("FRONTLINES_SCREENSHOTS"):
             tab.wait_for_timeout(500)
             tab.screenshot(path=str(REPO / "docs" / "screenshots" / "map-sudan.png"))
-        marker = tab.locator("path.event-marker[data-event='SDN002']")
-        marker.wait_for()
-        marker.click(force=True)
-        tab.locator(".leaflet-popup .event-link").click()
-        tab.wait_for_url(re.compile(r"/events/SDN002$"))
-        assert tab.locator("mark.evidence").first.text_content() == MADANI_SENTENCE
+        assert _evidence_from_marker(tab, "SDN002") == MADANI_SENTENCE
         assert problems == []
         context.close()
