@@ -20,6 +20,9 @@ from typing import Any
 DATE_SOURCES = ("field", "feed", "html", "dateline")
 
 # ACLED "inter" codes by actor type.
+# The sub-event types that change who holds a place (fusion joins their undated reports; evaluation scores them).
+TERRITORY = ("Non-state actor overtakes territory", "Government regains territory", "Non-violent transfer of territory")
+
 INTER_CODES = {
     "State forces": 1,
     "Rebel group": 2,

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable
 
 from frontlines.evaluate.gold import GoldClaim, GoldEvent, GoldRecord, shown
-from frontlines.model import Article, Claim, Event, EventMention
+from frontlines.model import TERRITORY, Article, Claim, Event, EventMention
 from frontlines.understand.text import fold
 
 EARTH_RADIUS_KM = 6371.0088
@@ -266,7 +266,6 @@ def align(golds: list[GoldEvent], systems: list[SystemEvent],
 
 # -- the evaluation -------------------------------------------------------------------------------
 
-TERRITORY = ("Non-state actor overtakes territory", "Government regains territory", "Non-violent transfer of territory")
 ACCURACY_FIELDS = ("sub_event_type", "place", "place_within_25km", "date_exact", "date_within_1_day", "actor1", "actor2",
                    "actors", "fatalities")
 

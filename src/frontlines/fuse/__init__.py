@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterator
 
 from frontlines.coding.patterns import Taxonomy, load_taxonomy
-from frontlines.model import Actor, Event, EventMention, Evidence, Place
+from frontlines.model import TERRITORY, Actor, Event, EventMention, Evidence, Place
 from frontlines.storage import Store
 from frontlines.storage import events as event_queries
 from frontlines.understand.text import fold as _fold
@@ -24,8 +24,6 @@ from frontlines.understand.countries import country
 
 SLACK = timedelta(days=1)       # the widest slack any type allows (index look-ups use it)
 SYMMETRIC = {"Armed clash"}   # who is actor1 in a clash is the reporter's choice
-# A place changes hands once per change: an undated report of it belongs to the dated event of the same change.
-TERRITORY = {"Non-state actor overtakes territory", "Government regains territory", "Non-violent transfer of territory"}
 CHUNK = 20_000                  # mentions placed per transaction (bounds fusion's memory) ...
 GROUP = 20_000                  # ... and, about, events rebuilt and saved at a time
 EVIDENCE_KEPT = 50              # source sentences kept on an event (all stay on its mentions)
