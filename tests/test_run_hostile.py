@@ -69,7 +69,7 @@ def test_sections_cover_the_text_and_end_at_paragraphs():
 def test_a_run_over_a_text_longer_than_the_model_takes_does_not_crash(tmp_path, monkeypatch):
     from frontlines.understand.language import DEFAULT_MODEL, load_model
 
-    nlp = load_model(DEFAULT_MODEL, ("tok2vec", "ner"))
+    nlp = load_model(DEFAULT_MODEL)
     monkeypatch.setattr(nlp, "max_length", 4_000)
     (tmp_path / "long.txt").write_text(PARAGRAPH * 60, encoding="utf-8")   # about 9,000 characters
     result = _run(str(tmp_path / "long.txt"), "--out", str(tmp_path / "out"), "--json")

@@ -6,9 +6,9 @@ Nothing here may fail the fork server: a missing model is reported by the worker
 from __future__ import annotations
 
 try:
-    from frontlines.understand.language import DEFAULT_MODEL, load_model
+    from frontlines.understand.language import DEFAULT_MODEL, DEFAULT_PIPES, load_model
 
-    load_model(DEFAULT_MODEL, ("tok2vec", "ner"))
+    load_model(DEFAULT_MODEL, DEFAULT_PIPES)
     import frontlines.pipeline  # noqa: F401  the pipeline's own modules
     import frontlines.understand.places.gazetteer  # noqa: F401
 except Exception:  # noqa: BLE001 - the worker loads (and reports) what it needs

