@@ -101,6 +101,20 @@ def example_store(pipeline):
         if store.add_article(article):
             store.save_annotations(article)
     fuse(store)
-    control_stage(store, None)
+    afghanistan_run(store)
     yield store
     store.close()
+
+
+def afghanistan_run(store: Store) -> None:
+    """Derive control under the Afghanistan profile and record it as a run would (report and web read the store's
+    profile from its runs)."""
+    from datetime import datetime
+
+    from frontlines.control import control_stage
+    from frontlines.pipeline import PipelineContext, load_config
+    from frontlines.profiles import load_profile
+
+    config = load_config(profile=load_profile("afghanistan-2021"))
+    control_stage(store, PipelineContext(config, store))
+    store.record_run("afghanistan", datetime(2021, 9, 1), [], {"profile": config["profile"]})

@@ -21,7 +21,7 @@ RULES = load_rules()
 @pytest.fixture()
 def store_capitals(monkeypatch):
     """Use the capitals in the store, not the places component's list, so the tests see their own names."""
-    monkeypatch.setattr(control, "_component_capitals", lambda: [])
+    monkeypatch.setattr(control, "_component_capitals", lambda *a: [])
 
 
 @pytest.fixture()

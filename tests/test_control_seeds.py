@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
-from frontlines.control import control_stage, control_table
+from frontlines.control import control_table
 from frontlines.report.situation import build_report
 from frontlines.storage import Store
+from conftest import afghanistan_run
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def seeded(annotated_seeds):
         store.add_article(article)
         store.save_annotations(article)
     fusion_stage(store, None)
-    control_stage(store, None)
+    afghanistan_run(store)
     yield store
     store.close()
 

@@ -5,7 +5,7 @@ the tests. Other modules import ``build_world``; the one test below checks the w
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -111,6 +111,9 @@ def build_world(store: Store) -> Store:
     for article in articles:
         article.claims = [claims[article.id]] if article.id in claims else []
         store.save_annotations(article)
+    # as `frontlines run --profile afghanistan-2021` records it: control, report and web read its sides from it
+    from frontlines.profiles import load_profile
+    store.record_run("world", datetime(2021, 8, 16), [], {"profile": load_profile("afghanistan-2021").config_overrides()["profile"]})
     return store
 
 
@@ -118,7 +121,7 @@ def build_world(store: Store) -> Store:
 def world():
     """One world per module (the tests only read it); capitals from the store, not the gazetteer."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(control, "_component_capitals", lambda: [])
+        patch.setattr(control, "_component_capitals", lambda *a: [])
         store = Store(":memory:")
         build_world(store)
         control_stage(store, None)

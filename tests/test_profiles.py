@@ -14,9 +14,11 @@ GOOD = """name: ruritania-2024
 title: "Ruritania: the northern war"
 countries: [SD]
 focus: SD
+actors:
+  - {id: northern_front, name: Northern Front, roles: [{type: Rebel group}], aliases: [Northern Front, the Front's fighters]}
 sides:
-  army: {name: the army, colour: "#2166ac", actors: [military forces of sudan]}
-  front: {name: the Front, colour: "#b2182b", actors: [northern front]}
+  army: {name: the army, colour: "#2166ac", actors: ["state_forces:SD"]}
+  front: {name: the Front, colour: "#b2182b", actors: [northern_front]}
 claims_side: front
 default_opponents: {northern_front: state_forces}
 """

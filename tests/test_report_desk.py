@@ -3,6 +3,7 @@ their evidence, a confidence tier on every statement, per-area sections; for the
 made and rendered through pdftoppm."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -58,7 +59,10 @@ def test_period_highlights_key_figures_and_areas(name, request):
 def test_another_conflict_speaks_of_its_own_sides(sudan):
     text = " ".join(s.text for s in _statements(sudan))
     assert "Places held by the Rapid Support Forces" in text and "Taliban" not in text
-    assert "2 provincial capitals were held by the Rapid Support Forces" in text and "of the 34" not in text
+    # the tracked places are Sudan's state seats (18 in the gazetteer; the store's 4 while the Afghan world's
+    # fixture keeps the gazetteer out); the test profile gives no label
+    assert re.search(r"2 of the (18|4) regional capitals were held by the Rapid Support Forces", text)
+    assert "of the 34" not in text and "provincial" not in text
     areas = [area for area, _ in sudan.regions]
     assert "Al Jazirah" in areas and "North Darfur" in areas
     claimed = [s for group in sudan.regions for s in group[1] if s.tier.startswith("claimed")]

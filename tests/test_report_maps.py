@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from frontlines.report.maps import STATUS_COLOURS, MapArea, MapPoint, render_map_png, render_map_svg, safe_href
+from frontlines.report.maps import (STATUS_COLOURS, MapArea, MapPoint, render_map_png, render_map_svg, safe_href,
+                                   side_styles)
 
 SQUARE = "POLYGON ((60 30, 62 30, 62 32, 60 32, 60 30))"
 HOLED = "POLYGON ((63 30, 66 30, 66 33, 63 33, 63 30), (64 31, 65 31, 65 32, 64 32, 64 31))"
@@ -11,16 +12,23 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_areas_are_filled_by_status_and_points_marked():
-    svg = render_map_svg([MapPoint(34.5, 69.2, "Kabul", "held:taliban", href="/places/kabul", id="af:kabul")],
-                         [MapArea(SQUARE, "Zaranj", "contested", id="adm2:AF2001"), MapArea(HOLED, "Farah", "held:government")],
-                         title="Control")
+    """A side's colour and legend label come from the profile (the control rules' sides), any number of them."""
+    from frontlines.control import rules_for
+    from frontlines.profiles import load_profile
+
+    styles = side_styles(rules_for(load_profile("sahel-2023")))
+    assert styles["held:jnim"] == ("held by JNIM", "#b2182b") and len(styles) == 4
+    svg = render_map_svg([MapPoint(34.5, 69.2, "Kabul", "held:jnim", href="/places/kabul", id="af:kabul")],
+                         [MapArea(SQUARE, "Zaranj", "contested", id="adm2:AF2001"), MapArea(HOLED, "Farah", "held:azawad")],
+                         title="Control", styles=styles)
     root = ET.fromstring(svg)                                       # well-formed XML
     paths = root.findall(f".//{SVG}path")
-    assert [p.get("fill") for p in paths] == [STATUS_COLOURS["contested"], STATUS_COLOURS["held:government"]]
+    assert [p.get("fill") for p in paths] == [STATUS_COLOURS["contested"], "#e08214"]
     assert paths[0].get("data-id") == "adm2:AF2001"
     assert paths[1].get("d").count("M") == 2                        # the hole is drawn as a second ring
     circle = root.find(f".//{SVG}circle")
-    assert circle.get("fill") == STATUS_COLOURS["held:taliban"] and circle.get("data-id") == "af:kabul"
+    assert circle.get("fill") == "#b2182b" and circle.get("data-id") == "af:kabul"
+    assert "held by the Azawad movements" in svg and "held by JNIM" in svg
     assert root.find(f".//{SVG}a").get("href") == "/places/kabul"
 
 

@@ -155,6 +155,12 @@ def build_fixture_store(path: Path) -> Path:
             store.save_annotations(article)
         store.save_events(fixture_events(articles))
         store.save_control(fixture_control())
+        # as `frontlines run --profile afghanistan-2021` records it: the web app reads the sides from it
+        from datetime import datetime
+
+        from frontlines.profiles import load_profile
+        store.record_run("fixture", datetime(2021, 8, 16), [],
+                         {"profile": load_profile("afghanistan-2021").config_overrides()["profile"]})
     return path
 
 

@@ -41,18 +41,52 @@ def _open(db: Path) -> Store:
     return store
 
 
+PROFILE_HELP = "The conflict to show: a profile's name or folder (default: the profile of the store's latest run)."
+COUNTRY_HELP = "Only this country (ISO alpha-2, e.g. SD; repeat for several): a store of several conflicts, apart."
+
+
+def _rules(store: Store, profile: Optional[str], countries: Optional[list[str]]):
+    """The control rules to report with: ``--profile``'s, else the store's profile's, else the generic ones;
+    ``--country`` narrows them to those countries."""
+    from frontlines.control import rules_for
+    from frontlines.profiles import ProfileError, load_profile, store_profile
+    from frontlines.understand.countries import load_countries
+
+    try:
+        chosen = load_profile(profile) if profile else store_profile(store)
+    except ProfileError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
+    rules = rules_for(chosen)
+    if countries:
+        wanted = [c.strip().upper() for c in countries]
+        unknown = [c for c in wanted if c not in load_countries()]
+        if unknown:
+            console.print(f"[red]--country: {escape(unknown[0])} is not an ISO alpha-2 country code[/red]")
+            raise typer.Exit(2)
+        rules.countries = wanted
+    return rules
+
+
 @app.command()
 def control(
     as_of: str = typer.Option(..., "--as-of", help="The day (YYYY-MM-DD): who held each place then."),
     db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
+    country: Optional[list[str]] = typer.Option(None, "--country", help=COUNTRY_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Print the control table: each place's status, holder and evidence on a day."""
-    from frontlines.control import control_table
+    """Print the control table: each place's status, holder and evidence on a day, and the tracked places held
+    per side ("N of M")."""
+    from frontlines.control import capitals, control_table, in_conflict
+    from frontlines.control.tracked import countries_of
 
     day = _day(as_of, "--as-of")
     with _open(db) as store:
-        rows = control_table(store, day)
+        rules = _rules(store, profile, country)
+        rows = control_table(store, day, rules)
+        countries = rules.countries or countries_of(in_conflict(store.events(as_of=day), rules))
+        total = len(capitals(store, rules, countries)) if countries or rules.tracked else 0
         evidence = _evidence_labels(store, [i for r in rows for i in r.evidence_event_ids])
         outside = _outside_the_record(store, day)
     if outside:
@@ -71,8 +105,21 @@ def control(
                       r.since.isoformat() if r.since else "before",
                       escape("; ".join(evidence.get(i, i) for i in r.evidence_event_ids)))
     console.print(table)
-    held = sum(r.kind == "capital" and r.status == "held" and r.side == "taliban" for r in rows)
-    console.print(f"{len(rows)} place(s); provincial capitals held by the Taliban: {held}")
+    console.print(f"{len(rows)} place(s); {escape(_tracked_summary(rows, rules, total))}")
+
+
+def _tracked_summary(rows: list, rules, total: int) -> str:
+    """"of the 34 provincial capitals: 18 held by the Taliban, 2 contested" (each side, or each holder)."""
+    held: dict[str, int] = {}
+    for r in rows:
+        if r.kind == "capital" and r.status == "held":
+            who = rules.side_name(r.side) if r.side else (r.holder or "an unknown actor")
+            held[who] = held.get(who, 0) + 1
+    contested = sum(r.kind == "capital" and r.status == "contested" for r in rows)
+    parts = [f"{n} held by {who}" for who, n in sorted(held.items(), key=lambda kv: (-kv[1], kv[0]))]
+    parts += [f"{contested} contested"] if contested else []
+    of = f"of the {total} {rules.tracked_label}" if total else f"{rules.tracked_label}"
+    return f"{of}: {', '.join(parts) if parts else 'none with a record'}"
 
 
 def _evidence_labels(store: Store, event_ids: list[str]) -> dict[str, str]:
@@ -105,6 +152,8 @@ def report(
     out: Path = typer.Option(..., "--out", help="Folder for report.md, report.html (report.pdf), map and chart files."),
     since: Optional[str] = typer.Option(None, "--since", help="Report changes and events after this day (default: the day before)."),
     db: Path = typer.Option(DEFAULT_DB, "--db", help=DB_HELP),
+    profile: Optional[str] = typer.Option(None, "--profile", help=PROFILE_HELP),
+    country: Optional[list[str]] = typer.Option(None, "--country", help=COUNTRY_HELP),
 ) -> None:
     """Write the cited situation report (Markdown, HTML, and PDF when WeasyPrint is installed)."""
     from frontlines.report.situation import write_report
@@ -115,6 +164,6 @@ def report(
         console.print("[red]--since must be before --as-of[/red]")
         raise typer.Exit(2)
     with _open(db) as store:
-        written = write_report(store, day, out, since=start)
+        written = write_report(store, day, out, since=start, rules=_rules(store, profile, country))
     for name, path in written.items():
         console.print(f"{name}: {escape(str(path))}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from frontlines.control.rules import ControlRules, load_rules
+from frontlines.control.rules import ControlRules
 from frontlines.model import Claim, ControlInterval
 
 
@@ -35,13 +35,14 @@ class ClaimedTally:
     agrees: bool | None          # None when there is nothing to compare with
 
 
-def _units(store: Any, intervals: list[ControlInterval]) -> tuple[dict[str, list[ControlInterval]], dict[str, str]]:
+def _units(store: Any, intervals: list[ControlInterval], rules: ControlRules
+           ) -> tuple[dict[str, list[ControlInterval]], dict[str, str]]:
     from frontlines.control import unit_kinds
 
     by_unit: dict[str, list[ControlInterval]] = defaultdict(list)
     for interval in intervals:
         by_unit[interval.place_id].append(interval)
-    return by_unit, unit_kinds(store, list(by_unit))
+    return by_unit, unit_kinds(store, list(by_unit), rules)
 
 
 def _current(intervals: list[ControlInterval], day: date) -> ControlInterval | None:
@@ -91,15 +92,20 @@ def daily_tallies(store: Any, as_of: date, since: date | None = None, rules: Con
                   intervals: list[ControlInterval] | None = None) -> list[DayTally]:
     """One tally per day from ``since`` (default: the first day with a control change) to ``as_of``.
 
-    ``intervals`` default to those derived from the events up to ``as_of``.
+    ``intervals`` default to those derived from the events up to ``as_of``; ``rules`` to the store's profile's.
     """
-    rules = rules or load_rules()
-    by_unit, kinds = _units(store, _intervals(store, as_of, rules, intervals))
+    rules = rules or _store_rules(store)
+    by_unit, kinds = _units(store, _intervals(store, as_of, rules, intervals), rules)
     starts = [i.valid_from for intervals in by_unit.values() for i in intervals if i.valid_from]
     if since is None:
         since = min(starts) if starts else as_of
     days = (as_of - since).days
     return [tally_on(by_unit, kinds, since + timedelta(days=n), rules) for n in range(max(days, 0) + 1)]
+
+
+def _store_rules(store: Any) -> ControlRules:
+    from frontlines.control import store_rules
+    return store_rules(store)
 
 
 def claim_day(claim: Claim, published: dict[str, date | None]) -> date | None:
@@ -124,15 +130,17 @@ def agrees(observed: int, claim: Claim) -> bool | None:
 
 
 def claimed_tallies(store: Any, as_of: date | None = None, rules: ControlRules | None = None,
-                    intervals: list[ControlInterval] | None = None) -> list[ClaimedTally]:
-    """Claims about capitals or districts held, each beside the observed tally of the claimed side that day."""
-    rules = rules or load_rules()
+                    intervals: list[ControlInterval] | None = None, claims: list[Claim] | None = None
+                    ) -> list[ClaimedTally]:
+    """Claims about capitals or districts held (``claims``, default: the store's), each beside the observed tally
+    of the claimed side that day (``rules``: default, the store's profile's)."""
+    rules = rules or _store_rules(store)
     metrics = rules.claim_metrics or {"districts": "districts", "provincial_capitals": "capitals"}
-    claims = [c for c in store.claims() if c.metric in metrics]
+    claims = [c for c in (store.claims() if claims is None else claims) if c.metric in metrics]
     if not claims:
         return []
     published = {a.id: a.published for a in store.articles(sorted({c.article_id for c in claims}))}
-    by_unit, kinds = _units(store, _intervals(store, as_of, rules, intervals))
+    by_unit, kinds = _units(store, _intervals(store, as_of, rules, intervals), rules)
     out = []
     for claim in claims:
         day = claim_day(claim, published)
@@ -140,7 +148,7 @@ def claimed_tallies(store: Any, as_of: date | None = None, rules: ControlRules |
             continue
         metric = metrics[claim.metric]
         observed = None
-        if day is not None:
+        if day is not None and rules.claims_side:   # without a profile's claims_side there is no one to compare
             observed = getattr(tally_on(by_unit, kinds, day, rules), metric).get(rules.claims_side, 0)
         out.append(ClaimedTally(claim, day, metric, claim.claimant or "unattributed", observed,
                                 agrees(observed, claim) if observed is not None else None))

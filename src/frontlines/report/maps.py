@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Iterable
 
 STATUS_COLOURS: dict[str, str] = {
-    "held:taliban": "#c0392b",
-    "held:government": "#2471a3",
     "held:other": "#7d3c98",
     "held": "#7d3c98",
     "contested": "#f39c12",
@@ -23,14 +21,15 @@ STATUS_COLOURS: dict[str, str] = {
     "event": "#1b2631",
 }
 STATUS_LABELS: dict[str, str] = {
-    "held:taliban": "held by the Taliban",
-    "held:government": "held by the government",
     "held:other": "held by another actor",
     "contested": "contested",
     "unknown": "unknown",
     "event": "event",
 }
+# Sides of a profile without a colour of their own, in order.
+PALETTE = ("#b2182b", "#2166ac", "#1b7837", "#e08214", "#542788", "#8c510a", "#01665e", "#c51b7d")
 OUTLINE = "#ffffff"
+Styles = dict[str, tuple[str, str]]   # status key ("held:rsf") -> (legend label, colour)
 BACKGROUND = "#f8f9f9"
 
 
@@ -54,8 +53,19 @@ class MapArea:
     id: str | None = None
 
 
-def colour_for(status: str) -> str:
-    """The fill colour of a status; ``held:<anyone else>`` falls back to ``held:other``."""
+def side_styles(rules: object) -> Styles:
+    """The map key of each side of the control rules: ``held:<side>`` -> ("held by <side name>", its colour from the
+    profile, else the palette's)."""
+    sides = list(getattr(rules, "sides", {}) or {})
+    colours = getattr(rules, "side_colours", {}) or {}
+    return {f"held:{side}": (f"held by {rules.side_name(side)}", colours.get(side) or PALETTE[i % len(PALETTE)])
+            for i, side in enumerate(sides)}
+
+
+def colour_for(status: str, styles: Styles | None = None) -> str:
+    """The fill colour of a status (a side's from ``styles``); ``held:<anyone else>`` falls back to ``held:other``."""
+    if styles and status in styles:
+        return styles[status][1]
     if status in STATUS_COLOURS:
         return STATUS_COLOURS[status]
     if status.startswith("held"):
@@ -148,7 +158,7 @@ def _bbox(points: list[MapPoint], shapes: list[tuple[MapArea, object]]) -> tuple
         xs.append(float(p.lon))
         ys.append(float(p.lat))
     if not xs:
-        return (60.5, 29.3, 75.0, 38.5)  # Afghanistan, when there is nothing to draw
+        return (-170.0, -58.0, 180.0, 78.0)  # the world, when there is nothing to draw
     pad_x, pad_y = max((max(xs) - min(xs)) * 0.03, 0.05), max((max(ys) - min(ys)) * 0.03, 0.05)
     return (min(xs) - pad_x, min(ys) - pad_y, max(xs) + pad_x, max(ys) + pad_y)
 
@@ -169,22 +179,23 @@ def _area_path(geometry: object, project: _Projection) -> str:
     return "".join(out)
 
 
-def _legend(statuses: list[str], width: int, height: int) -> list[str]:
-    # Bottom right: for Afghanistan that is Pakistan, where nothing is drawn.
+def _legend(statuses: list[str], width: int, height: int, styles: Styles | None = None) -> list[str]:
     lines = [f'<g class="legend" transform="translate({width - 170},{height - 18 * len(statuses) - 10})">']
     for i, status in enumerate(statuses):
-        label = STATUS_LABELS.get(status, status.replace("held:", "held by "))
-        lines.append(f'<rect x="0" y="{i * 18}" width="12" height="12" fill="{colour_for(status)}" stroke="#555"/>'
+        label = (styles or {}).get(status, (None,))[0] or STATUS_LABELS.get(status, status.replace("held:", "held by "))
+        lines.append(f'<rect x="0" y="{i * 18}" width="12" height="12" fill="{colour_for(status, styles)}" stroke="#555"/>'
                      f'<text x="18" y="{i * 18 + 10}" font-size="11">{escape(label)}</text>')
     lines.append("</g>")
     return lines
 
 
 def render_map_svg(points: list[MapPoint], areas: list[MapArea] | None = None, width: int = 800, height: int = 600,
-                   title: str | None = None, bbox: tuple[float, float, float, float] | None = None) -> str:
+                   title: str | None = None, bbox: tuple[float, float, float, float] | None = None,
+                   styles: Styles | None = None) -> str:
     """An SVG map of areas filled by status and points marked by status; all labels escaped.
 
-    ``bbox`` is (min_lon, min_lat, max_lon, max_lat); by default it fits everything drawn.
+    ``bbox`` is (min_lon, min_lat, max_lon, max_lat); by default it fits everything drawn. ``styles`` gives the
+    sides' labels and colours (:func:`side_styles`).
     """
     width, height = max(int(width), 100), max(int(height), 100)
     shapes = _shapes(areas or [])
@@ -204,7 +215,7 @@ def render_map_svg(points: list[MapPoint], areas: list[MapArea] | None = None, w
         if not d:
             continue
         ident = f' data-id="{escape(area.id)}"' if area.id else ""
-        out.append(f'<path class="area {_css_class(area.status)}"{ident} d="{d}" fill="{colour_for(area.status)}" '
+        out.append(f'<path class="area {_css_class(area.status)}"{ident} d="{d}" fill="{colour_for(area.status, styles)}" '
                    f'fill-rule="evenodd" stroke="{OUTLINE}" stroke-width="0.6"><title>{escape(area.label)}</title></path>')
     out.append('</g><g class="points">')
     show_labels = len(points) <= 40
@@ -212,26 +223,27 @@ def render_map_svg(points: list[MapPoint], areas: list[MapArea] | None = None, w
         x, y = project(float(p.lon), float(p.lat))
         ident = f' data-id="{escape(p.id)}"' if p.id else ""
         mark = (f'<circle class="point {_css_class(p.status)}"{ident} cx="{x:.1f}" cy="{y:.1f}" r="5" '
-                f'fill="{colour_for(p.status)}" stroke="#000" stroke-width="0.8"><title>{escape(p.label)}</title></circle>')
+                f'fill="{colour_for(p.status, styles)}" stroke="#000" stroke-width="0.8"><title>{escape(p.label)}</title></circle>')
         if show_labels:
             mark += f'<text x="{x + 7:.1f}" y="{y + 4:.1f}" font-size="10">{escape(p.label)}</text>'
         href = safe_href(p.href)
         out.append(f'<a href="{escape(href)}">{mark}</a>' if href else mark)
     out.append("</g>")
-    statuses = sorted({a.status for a, _ in shapes} | {p.status for p in points}, key=_legend_order)
+    order = list(styles or {})
+    statuses = sorted({a.status for a, _ in shapes} | {p.status for p in points}, key=lambda s: _legend_order(s, order))
     if statuses:
-        out += _legend(statuses, width, height)
+        out += _legend(statuses, width, height, styles)
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _legend_order(status: str) -> tuple[int, str]:
-    order = ["held:government", "held:taliban", "contested", "unknown", "event"]
+def _legend_order(status: str, sides: list[str] | None = None) -> tuple[int, str]:
+    order = list(sides or []) + ["held:other", "contested", "unknown", "event"]
     return (order.index(status) if status in order else len(order), status)
 
 
 def render_map_png(points: list[MapPoint], areas: list[MapArea] | None = None, path: str | Path = "map.png",
-                   width: int = 800, height: int = 600, title: str | None = None) -> Path:
+                   width: int = 800, height: int = 600, title: str | None = None, styles: Styles | None = None) -> Path:
     """The same map as a PNG (matplotlib, Agg backend); returns the path written."""
     import matplotlib
     matplotlib.use("Agg")
@@ -252,11 +264,11 @@ def render_map_png(points: list[MapPoint], areas: list[MapArea] | None = None, p
                     coords = [(c[0], c[1]) for c in ring.coords]
                     verts += coords
                     codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(coords) - 2) + [MplPath.CLOSEPOLY]
-                ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colour_for(area.status), edgecolor=OUTLINE,
+                ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colour_for(area.status, styles), edgecolor=OUTLINE,
                                        linewidth=0.4))
         for status in sorted({p.status for p in points}):
             group = [p for p in points if p.status == status]
-            ax.scatter([float(p.lon) for p in group], [float(p.lat) for p in group], s=36, c=colour_for(status),
+            ax.scatter([float(p.lon) for p in group], [float(p.lat) for p in group], s=36, c=colour_for(status, styles),
                        edgecolors="black", linewidths=0.6, zorder=3)
         if len(points) <= 40:
             for p in points:

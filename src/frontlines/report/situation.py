@@ -15,10 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from frontlines.control import ControlRules, capitals, compute_control, current_intervals, load_rules, unit_kinds
+from frontlines.control import (ControlRules, capitals, compute_control, current_intervals, in_conflict, load_rules,
+                                store_rules, unit_kinds)
+from frontlines.control.tracked import countries_of
 from frontlines.control.tallies import ClaimedTally, DayTally, claimed_tallies, daily_tallies
 from frontlines.model import Claim, ControlInterval, Event
-from frontlines.report.maps import MapArea, MapPoint, render_map_png, render_map_svg
+from frontlines.report.maps import MapArea, MapPoint, render_map_png, render_map_svg, side_styles
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_EVENTS = 400   # per report; the rest are counted and left to events.csv
@@ -78,7 +80,8 @@ class SituationReport:
     claims: list[Statement]
     casualties: list[Statement]
     sources: list[Source]
-    capitals_total: int = 34
+    capitals_total: int = 0          # the tracked places of the conflict's countries (from the data)
+    tracked_label: str = "regional capitals"
     map_svg: str = ""
     map_kind: str = "points"
     events_left_out: int = 0
@@ -142,17 +145,22 @@ class _Builder:
         self.store, self.as_of, self.rules = store, as_of, rules
         self.since_given = since is not None
         self.since = since or as_of - timedelta(days=1)
-        self.events = {e.event_id_cnty: e for e in store.events(as_of=as_of)}
+        self.events = {e.event_id_cnty: e for e in in_conflict(store.events(as_of=as_of), rules)}
+        self.countries = list(rules.countries) or countries_of(self.events.values())
         self.known = set(store.article_ids())
         self.citations = Citations(store, self.known)
         self.claims_list = store.claims()
+        if rules.countries:   # a store of several conflicts: the claims of this one's articles
+            articles = {a for e in self.events.values() for a in e.article_ids}
+            self.claims_list = [c for c in self.claims_list if c.article_id in articles]
         claim_articles = store.articles(sorted({c.article_id for c in self.claims_list}))
         self.published = {a.id: a.published for a in claim_articles}
         if intervals is None:
             intervals = compute_control(store, rules, as_of=as_of, events=list(self.events.values()))
         self.all_intervals = intervals
         self.current = current_intervals(self.all_intervals, as_of)
-        self.kinds = unit_kinds(store, sorted({c.place_id for c in self.all_intervals}))
+        self.kinds = unit_kinds(store, sorted({c.place_id for c in self.all_intervals}), rules)
+        self.tracked_total = len(capitals(store, rules, self.countries)) if self.countries or rules.tracked else 0
 
     def cite_events(self, event_ids: Iterable[str]) -> list[int]:
         ids = [a for e in event_ids if e in self.events for a in self.events[e].article_ids]
@@ -174,17 +182,25 @@ class _Builder:
 
     # -- sections ------------------------------------------------------------------------------
     def capital_rows(self) -> list[CapitalRow]:
+        """The tracked places held on the day by another than the one that held them when the record begins."""
+        first: dict[str, ControlInterval] = {}
+        for c in sorted(self.all_intervals, key=lambda c: c.valid_from or date.min):
+            first.setdefault(c.place_id, c)
         rows = []
         for c in self.current:
-            if self.kinds.get(c.place_id) != "capital" or c.status != "held" or self.side(c.holder) == "government":
+            if self.kinds.get(c.place_id) != "capital" or c.status != "held":
                 continue
+            before = first.get(c.place_id)
+            if before is not None and before is not c and before.valid_from is None and \
+                    self.side(before.holder) == self.side(c.holder):
+                continue   # back with the side that held it when the record begins
             if not any(e in self.events for e in c.evidence_event_ids):
                 continue
             rows.append(CapitalRow(c.place_name, c.admin1, c.holder, c.valid_from, self.cite_events(c.evidence_event_ids)))
         return sorted(rows, key=lambda r: (r.since or date.min, r.name))
 
     def headline(self, fallen: list[CapitalRow]) -> list[Statement]:
-        total = self.rules.capitals_total
+        total, label = self.tracked_total, self.rules.tracked_label
         out = []
         if fallen:
             by_holder = defaultdict(list)
@@ -196,12 +212,12 @@ class _Builder:
                 who = self.rules.side_name(self.rules.side_of(holder)) if self.rules.side_of(holder) else holder
                 evidence = [e for c in self.current if c.place_name in {r.name for r in rows} for e in c.evidence_event_ids]
                 out.append(self.tiered(Statement(
-                    f"As of {day_text(self.as_of)}, {_capitals_count(len(rows), total)} held by {who}; "
+                    f"As of {day_text(self.as_of)}, {_capitals_count(len(rows), total, label)} held by {who}; "
                     f"the most recent to fall, on {day_text(latest if latest != date.min else None)}: {names}.",
                     sorted({n for r in rows for n in r.cites})), evidence))
         else:
-            out.append(Statement(f"As of {day_text(self.as_of)}, this record holds no evidence that any provincial "
-                                 f"capital had changed hands."))
+            out.append(Statement(f"As of {day_text(self.as_of)}, this record holds no evidence that any of the "
+                                 f"{total or ''} {label} had changed hands.".replace("  ", " ")))
         changed = [c for c in self.all_intervals if c.valid_from and self.since < c.valid_from <= self.as_of]
         if changed:
             evidence = [e for c in changed for e in c.evidence_event_ids]
@@ -222,10 +238,11 @@ class _Builder:
     def numbers(self, tally: DayTally | None) -> list[Statement]:
         capitals = [c for c in self.current if self.kinds.get(c.place_id) == "capital"]
         others = [c for c in self.current if self.kinds.get(c.place_id) == "place" and c.status == "held"]
-        out = self._by_side("Provincial capitals held by", [c for c in capitals if c.status == "held"])
+        label = _capitalised(self.rules.tracked_label)
+        out = self._by_side(f"{label} held by", [c for c in capitals if c.status == "held"])
         contested = [c for c in capitals if c.status == "contested"]
         if contested:
-            out.append(self._listing("Provincial capitals contested", contested))
+            out.append(self._listing(f"{label} contested", contested))
         if tally is not None and (tally.districts or tally.contested_districts):
             out.append(self._district_statement(tally))
         return out + self._by_side("Other places (border crossings, bases, towns) held by", others)
@@ -258,7 +275,9 @@ class _Builder:
         where = f"{c.place_name} ({c.admin1})" if c.admin1 and c.admin1 != c.place_name else c.place_name
         if c.status == "contested":
             return f"On {day_text(c.valid_from)}, fighting made {where} contested."
-        verb = "retook" if self.side(c.holder) == "government" else "took"
+        first = min((p for p in self.all_intervals if p.place_id == c.place_id), key=lambda p: p.valid_from or date.min)
+        back = first is not c and first.valid_from is None and self.side(first.holder) == self.side(c.holder)
+        verb = "retook" if back else "took"
         if before is not None and before.holder and before.holder != c.holder:
             return f"On {day_text(c.valid_from)}, {c.holder} {verb} {where} from {before.holder}."
         if before is not None and before.status == "contested":
@@ -273,8 +292,8 @@ class _Builder:
         left_out = max(0, len(chosen) - MAX_EVENTS)
         grouped: dict[str, list[Statement]] = defaultdict(list)
         for event in chosen[:MAX_EVENTS]:
-            grouped[event.admin1 or "Province not known"].append(self._event_statement(event))
-        return sorted(grouped.items(), key=lambda kv: (kv[0] == "Province not known", kv[0])), left_out
+            grouped[event.admin1 or "Area not known"].append(self._event_statement(event))
+        return sorted(grouped.items(), key=lambda kv: (kv[0] == "Area not known", kv[0])), left_out
 
     def _event_statement(self, e: Event) -> Statement:
         what = e.sub_event_type or e.event_type or "Event"
@@ -349,7 +368,7 @@ class _Builder:
                                         tier=event_tier(e)))
         areas: dict[str, list[Event]] = defaultdict(list)
         for e in self.period_events():
-            areas[e.admin1 or "an unknown province"].append(e)
+            areas[e.admin1 or "an unknown area"].append(e)
         busiest = max(areas.items(), key=lambda kv: (len(kv[1]), kv[0])) if areas else None
         if busiest and len(busiest[1]) >= 2 and len(picked) < 5:
             area, events = busiest
@@ -431,11 +450,15 @@ def _actor_dictionary() -> Any:
 TIER_ORDER = {"confirmed": 3, "reported": 2, "claimed": 1}
 
 
-def _capitals_count(n: int, total: int) -> str:
-    """"18 of the 34 provincial capitals were", or without a known total "2 provincial capitals were"."""
+def _capitals_count(n: int, total: int, label: str = "provincial capitals") -> str:
+    """"18 of the 34 provincial capitals were", or without a known total "2 state capitals were"."""
     if total:
-        return f"{n} of the {total} provincial capitals were"
-    return f"{n} provincial capital{'s were' if n != 1 else ' was'}"
+        return f"{n} of the {total} {label} were"
+    return f"{n} {label} were" if n != 1 else f"1 of the {label} was"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _period(first: date, last: date) -> str:
@@ -470,26 +493,6 @@ def _clip(text: str | None, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def store_rules(store: Any) -> ControlRules:
-    """The control rules of the conflict profile the store's latest run used (its sides and their names), else
-    the bundled rules: a report on Sudan speaks of the SAF and the RSF."""
-    from frontlines.storage.web import last_profile
-
-    try:
-        name = last_profile(store)
-        if name:
-            from frontlines.profiles import load_profile
-
-            profile = load_profile(name)
-            overrides = dict(profile.config_overrides()["corpus_stages"]["control"])
-            if profile.countries != ["AF"]:   # the bundled count (34) is Afghanistan's: elsewhere it is not known
-                overrides.setdefault("capitals_total", 0)
-            return load_rules(overrides=overrides)
-    except Exception:   # a profile that is gone or broken: the bundled rules
-        pass
-    return load_rules()
-
-
 def build_report(store: Any, as_of: date, since: date | None = None, rules: ControlRules | None = None,
                  intervals: list[ControlInterval] | None = None) -> SituationReport:
     """Assemble the situation report as of a day; ``since`` (default: the day before) bounds "what changed"."""
@@ -502,16 +505,19 @@ def build_report(store: Any, as_of: date, since: date | None = None, rules: Cont
     numbers = builder.numbers(tally)
     changes = builder.changes()
     regions, left_out = builder.regions()
-    claims = builder.claims(claimed_tallies(store, as_of=as_of, rules=rules, intervals=builder.all_intervals))
+    claims = builder.claims(claimed_tallies(store, as_of=as_of, rules=rules, intervals=builder.all_intervals,
+                                            claims=builder.claims_list))
     claims_left_out = max(0, len(claims) - MAX_CLAIMS)
     casualties = builder.casualties()
     key_figures = builder.key_figures()
     highlights = builder.highlights(changes, casualties)
-    map_svg, map_kind = report_map(store, as_of, rules, builder.all_intervals)
+    map_svg, map_kind = report_map(store, as_of, rules, builder.all_intervals, builder.countries)
+    title = f"Situation report, {day_text(as_of)}" + (f": {rules.profile}" if rules.profile else "")
     return SituationReport(
-        as_of=as_of, since=builder.since, title=f"Situation report, {day_text(as_of)}", headline=headline,
+        as_of=as_of, since=builder.since, title=title, headline=headline,
         capitals=fallen, numbers=numbers, changes=changes, regions=regions, claims=claims[:MAX_CLAIMS], casualties=casualties[:MAX_CLAIMS],
-        sources=builder.citations.sources(), capitals_total=rules.capitals_total, map_svg=map_svg, map_kind=map_kind,
+        sources=builder.citations.sources(), capitals_total=builder.tracked_total, tracked_label=rules.tracked_label,
+        map_svg=map_svg, map_kind=map_kind,
         events_left_out=left_out, claims_left_out=claims_left_out,
         period=_period(builder.since + timedelta(days=1), as_of),
         next_update=as_of + timedelta(days=1), highlights=highlights, key_figures=key_figures)
@@ -519,15 +525,19 @@ def build_report(store: Any, as_of: date, since: date | None = None, rules: Cont
 
 # -- the map ------------------------------------------------------------------------------------
 def map_layers(store: Any, as_of: date, rules: ControlRules | None = None,
-               intervals: list[ControlInterval] | None = None) -> tuple[list[MapPoint], list[MapArea]]:
-    """Points for every place under control tracking and, when boundaries were imported, areas coloured by status."""
-    rules = rules or load_rules()
+               intervals: list[ControlInterval] | None = None, countries: list[str] | None = None
+               ) -> tuple[list[MapPoint], list[MapArea]]:
+    """Points for every place under control tracking and, when boundaries were imported, areas coloured by status;
+    the tracked places of ``countries`` (default: the rules', else those of the places held) with no record grey."""
+    rules = rules or store_rules(store)
     if intervals is None:
         intervals = compute_control(store, rules, as_of=as_of)
     current = current_intervals(intervals, as_of)
-    kinds = unit_kinds(store, sorted({c.place_id for c in current}))
+    kinds = unit_kinds(store, sorted({c.place_id for c in current}), rules)
     places = {p.id: p for p in store.places_by_id(sorted({c.place_id for c in current}))}
-    for capital in capitals(store):
+    countries = list(rules.countries) or countries or sorted({p.country for p in places.values() if p.country})
+    tracked = capitals(store, rules, countries) if countries or rules.tracked else []
+    for capital in tracked:
         places.setdefault(capital.id, capital)
     points = []
     for c in current:
@@ -535,11 +545,11 @@ def map_layers(store: Any, as_of: date, rules: ControlRules | None = None,
         if place is None or place.lat is None or place.lon is None or place.kind in ("district", "province"):
             continue
         points.append(MapPoint(place.lat, place.lon, c.place_name, rules.status_key(c.status, c.holder), id=c.place_id))
-    tracked = {c.place_id for c in current}
+    recorded = {c.place_id for c in current}
     seats = {c.admin1 for c in current if kinds.get(c.place_id) == "capital"}
-    for capital in capitals(store):
+    for capital in tracked:
         # Capitals without a record are drawn grey, so a map of few events still shows the country.
-        if capital.id not in tracked and capital.admin1 not in seats and capital.lat is not None and capital.lon is not None:
+        if capital.id not in recorded and (not capital.admin1 or capital.admin1 not in seats) and capital.lat is not None and capital.lon is not None:
             points.append(MapPoint(capital.lat, capital.lon, capital.name, "unknown", id=capital.id))
     return points, _areas(store, current, kinds, places, rules)
 
@@ -596,11 +606,13 @@ def _area_statuses(areas: list, geometries: dict[str, str], current: list[Contro
 
 
 def report_map(store: Any, as_of: date, rules: ControlRules | None = None,
-               intervals: list[ControlInterval] | None = None) -> tuple[str, str]:
+               intervals: list[ControlInterval] | None = None, countries: list[str] | None = None) -> tuple[str, str]:
     """The report's map as SVG text and what it shows ("areas" or "points")."""
-    points, areas = map_layers(store, as_of, rules, intervals)
+    rules = rules or store_rules(store)
+    points, areas = map_layers(store, as_of, rules, intervals, countries)
     title = f"Control as of {day_text(as_of)}"
-    return render_map_svg(points, areas, title=title), ("areas" if areas else "points")
+    return (render_map_svg(points, areas, title=title, styles=side_styles(rules)),
+            ("areas" if areas else "points"))
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -684,12 +696,17 @@ def write_report(store: Any, as_of: date, out_dir: str | Path, since: date | Non
     written: dict[str, Path] = {}
     (out / "map.svg").write_text(report.map_svg, encoding="utf-8")
     written["map.svg"] = out / "map.svg"
-    points, areas = map_layers(store, as_of, rules, intervals)
-    written["map.png"] = render_map_png(points, areas, path=out / "map.png", title=f"Control as of {day_text(as_of)}")
+    events = in_conflict(store.events(as_of=as_of), rules)
+    countries = list(rules.countries) or countries_of(events)
+    points, areas = map_layers(store, as_of, rules, intervals, countries)
+    written["map.png"] = render_map_png(points, areas, path=out / "map.png", title=f"Control as of {day_text(as_of)}",
+                                        styles=side_styles(rules))
     tallies = daily_tallies(store, as_of, rules=rules, intervals=intervals)
     if tallies:
-        claims = claimed_tallies(store, as_of=as_of, rules=rules, intervals=intervals)
-        for path in render_tallies_chart(tallies, claims, out, title=f"Tallies to {day_text(as_of)}"):
+        articles = {a for e in events for a in e.article_ids}
+        mine = [c for c in store.claims() if not rules.countries or c.article_id in articles]
+        claims = claimed_tallies(store, as_of=as_of, rules=rules, intervals=intervals, claims=mine)
+        for path in render_tallies_chart(tallies, claims, out, title=f"Tallies to {day_text(as_of)}", rules=rules):
             written[path.name] = path
     report.files = {name: path.name for name, path in written.items()}
     (out / "report.md").write_text(render_markdown(report), encoding="utf-8")

@@ -173,14 +173,9 @@ class Sides:
     @classmethod
     def of(cls, store: Store) -> "Sides":
         try:
-            load_rules = optional("frontlines.control.rules", "load_rules")
-            name = queries.last_profile(store)
-            if name:
-                profile = optional("frontlines.profiles", "load_profile")(name)
-                control = profile.config_overrides()["corpus_stages"]["control"]
-                return cls(load_rules(overrides=control), control.get("side_colours"))
-            raw = optional("frontlines.control.rules", "_read")(str(optional("frontlines.control.rules", "DEFAULT_RULES")))
-            return cls(load_rules(), raw.get("side_colours"))
+            rules = optional("frontlines.control.rules", "rules_for")(
+                optional("frontlines.profiles", "store_profile")(store))   # its path or name, from the run journal
+            return cls(rules, rules.side_colours)
         except Unavailable:
             return cls()
         except Exception:   # a profile that is gone or broken: the bundled rules
@@ -273,6 +268,7 @@ class Boundaries:
             for key in ((level, "code:" + (r.get(f"{level}_code") or "")), (level, "name:" + _fold(r["name"]))):
                 if not key[1].endswith(":"):
                     self.index.setdefault(key, []).append(r)
+        self._found: dict[tuple, tuple[dict[str, Any], ...]] = {}   # areas_for, by what it reads of a row
 
     def containing(self, lat: float | None, lon: float | None) -> list[dict[str, Any]]:
         """The areas a point lies in."""
@@ -287,7 +283,15 @@ class Boundaries:
     def areas_for(self, row: dict[str, Any]) -> list[dict[str, Any]]:
         """The areas a control interval speaks for: its own, its district (by code, else by name within its
         province), and for a provincial capital its province (by code or name) and every area it lies in
-        (names are spelt differently from one source to the next)."""
+        (names are spelt differently from one source to the next). Worked out once per place and row: the map
+        asks for every place in force, day after day."""
+        key = (row["place_id"], row.get("admin1"), row.get("admin2"), row.get("admin1_code"), row.get("admin2_code"),
+               bool(row.get("is_capital")), row.get("lat"), row.get("lon"))
+        if key not in self._found:
+            self._found[key] = tuple(self._areas_for(row))
+        return list(self._found[key])
+
+    def _areas_for(self, row: dict[str, Any]) -> list[dict[str, Any]]:
         found = [self.by_id[row["place_id"]]] if row["place_id"] in self.by_id else []
         found += self.index.get(("admin2", f"code:{row.get('admin2_code') or ''}"), [])
         found += [a for a in self.index.get(("admin2", f"name:{_fold(row.get('admin2'))}"), [])
@@ -315,6 +319,7 @@ class ControlRecord:
     day; a store's control table is small: one row per place and change). Rows are shared: read, never change."""
 
     def __init__(self, store: Store, sides: Sides | None = None) -> None:
+        self.sides = sides
         self.rows = queries.control_as_of(store, None)
         for row in self.rows:
             row["status_key"] = _status(row, sides)
@@ -366,7 +371,10 @@ def map_svg(store: Store, as_of: date, days: int, limit: int, boundaries: Bounda
         label = f"{e['event_date']} {e['sub_event_type'] or e['event_type']}: {e['location'] or ''}"
         points.append(MapPoint(e["latitude"], e["longitude"], label, "event", f"/events/{e['event_id_cnty']}",
                                e["event_id_cnty"]))
-    return render(points, areas, width=MAP_WIDTH, height=MAP_HEIGHT, title=f"As of {as_of.isoformat()}", bbox=bbox)
+    sides = record.sides if record is not None and record.sides is not None else Sides.of(store)
+    styles = optional("frontlines.report.maps", "side_styles")(sides.rules) if sides.rules is not None else None
+    return render(points, areas, width=MAP_WIDTH, height=MAP_HEIGHT, title=f"As of {as_of.isoformat()}", bbox=bbox,
+                  styles=styles)
 
 
 
@@ -438,8 +446,9 @@ def claims_page(store: Store, as_of: date) -> dict[str, Any]:
         out["message"] = "The store holds no control record yet (the control stage has not run): no tallies to compare."
         return out
     try:
-        compared = optional("frontlines.control.tallies", "claimed_tallies")(store, as_of=as_of)
-        daily = optional("frontlines.control.tallies", "daily_tallies")(store, as_of)
+        rules = Sides.of(store).rules
+        compared = optional("frontlines.control.tallies", "claimed_tallies")(store, as_of=as_of, rules=rules)
+        daily = optional("frontlines.control.tallies", "daily_tallies")(store, as_of, rules=rules)
     except Unavailable as exc:
         out["message"] = f"Computed tallies are not available: {exc}"
         return out
@@ -458,11 +467,12 @@ def claims_page(store: Store, as_of: date) -> dict[str, Any]:
 
 def tally_chart_svg(store: Store, as_of: date) -> str:
     """The control engineer's tally chart (observed lines, claimed markers) as SVG text."""
-    claimed = optional("frontlines.control.tallies", "claimed_tallies")(store, as_of=as_of)
-    daily = optional("frontlines.control.tallies", "daily_tallies")(store, as_of)
+    rules = Sides.of(store).rules
+    claimed = optional("frontlines.control.tallies", "claimed_tallies")(store, as_of=as_of, rules=rules)
+    daily = optional("frontlines.control.tallies", "daily_tallies")(store, as_of, rules=rules)
     render = optional("frontlines.report.charts", "render_tallies_chart")
     with tempfile.TemporaryDirectory(prefix="frontlines-chart-") as folder:
-        written = render(daily, claimed, folder, stem="tallies")
+        written = render(daily, claimed, folder, stem="tallies", rules=rules)
         svg = [p for p in written if str(p).endswith(".svg")]
         if not svg:
             raise Unavailable("the chart module wrote no SVG")
