@@ -48,6 +48,7 @@ DEFAULT_TRACKED_LABEL = "regional capitals"
 
 class ProfileError(ValueError):
     """A profile is missing or malformed (the message names the file and the field)."""
+    one_line = True   # any command ends with the message in one line and exit status 2
 
 
 class ProfileMismatch(ProfileError):

@@ -42,6 +42,8 @@ def run_corpus(inputs: Sequence[str | Path], out_dir: str | Path, db_path: str |
     run_id, started, clock = new_run_id(), datetime.now(), time.perf_counter()
     stage_s: dict[str, float] = {}
     with Store(db_path) as store:
+        from frontlines.profiles import check_store_profile
+        check_store_profile(store, config)   # a store made under another profile: refused unless forced
         with timed(stage_s, "ingest"):   # its progress counts files as they are read
             report = ingest_paths(inputs, store, config, run_id,
                                   progress=(lambda path: progress("ingest", 0, 0)) if progress else None)

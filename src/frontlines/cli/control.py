@@ -98,7 +98,7 @@ def control(
                                 "evidence_event_ids": r.evidence_event_ids} for r in rows], ensure_ascii=False, indent=1))
         return
     table = Table(title=f"Control as of {day.isoformat()}")
-    for column in ("place", "kind", "province", "status", "holder", "since", "evidence"):
+    for column in ("place", "kind", "area", "status", "holder", "since", "evidence"):
         table.add_column(column, no_wrap=column in ("since", "status", "kind"), overflow="fold")
     for r in rows:
         table.add_row(escape(r.place), r.kind, escape(r.admin1 or ""), r.status, escape(r.holder or ""),

@@ -34,12 +34,15 @@ class ExportFormat(str, Enum):
     geojson = "geojson"
 
 
-def _config(config: Optional[Path], max_bytes: Optional[int], profile: Optional[str] = None) -> dict[str, Any]:
+def _config(config: Optional[Path], max_bytes: Optional[int], profile: Optional[str] = None,
+            force_profile: bool = False) -> dict[str, Any]:
     from frontlines.profiles import ProfileError, load_profile
 
     overrides: dict[str, Any] = {}
     if max_bytes is not None:
         overrides["ingest"] = {"max_bytes": max_bytes}
+    if force_profile:
+        overrides["run"] = {"force_profile": True}
     try:
         return load_config(config, overrides, profile=load_profile(profile) if profile else None)
     except ProfileError as exc:
@@ -65,6 +68,7 @@ def run(
     db: Optional[Path] = typer.Option(None, "--db", help="The store. Default: OUT/frontlines.duckdb."),
     config: Optional[Path] = typer.Option(None, "--config", help="A pipeline config (TOML) instead of the default."),
     profile: Optional[str] = typer.Option(None, "--profile", help="A conflict profile: a shipped one's name (`frontlines profiles`) or a folder."),
+    force_profile: bool = typer.Option(False, "--force-profile", help="Run into a store made under another profile (or none) all the same."),
     workers: int = typer.Option(1, "--workers", min=1, help="Processes for the per-article stages."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local, or ray for corpora beyond one machine."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
@@ -72,13 +76,14 @@ def run(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Run every stage over INPUTS and write the outputs to OUT. Running it again on the same input changes nothing."""
+    from frontlines.profiles import ProfileError
     from frontlines.run import nothing_read, run_corpus
 
     try:
         with _progress(enabled=not as_json) as report:
-            summary = run_corpus(inputs, out, db, _config(config, max_bytes, profile), workers=workers, engine=engine.value,
+            summary = run_corpus(inputs, out, db, _config(config, max_bytes, profile, force_profile), workers=workers, engine=engine.value,
                                  address=address, progress=report)
-    except StoreError as exc:
+    except (StoreError, ProfileError) as exc:   # another writer holds the store; it was made under another profile
         console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2)
     if as_json:

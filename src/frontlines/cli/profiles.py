@@ -1,7 +1,9 @@
-"""`frontlines profiles`: the shipped conflict profiles."""
+"""`frontlines profiles`: the shipped conflict profiles; `frontlines profile new`: a starter profile of your own."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.console import Console
@@ -36,3 +38,50 @@ def profiles_command(as_json: bool = typer.Option(False, "--json", help="Print J
         table.add_row(escape(row["name"]), escape(row["title"]), " ".join(row["countries"]),
                       " to ".join(d or "…" for d in row["period"]), ", ".join(row["sides"]))
     console.print(table)
+
+
+profile_app = typer.Typer(help="Make a conflict profile of your own.", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("new")
+def profile_new(
+    name: str = typer.Argument(..., help="The profile's name: lower-case letters, digits and dashes (sudan-2025)."),
+    country: list[str] = typer.Option(..., "--country", help="ISO alpha-2 code of a country of the conflict (repeat for several)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="The folder to write profile.yaml into. Default: ./profiles/NAME."),
+) -> None:
+    """Write a starter profile from the gazetteer (tracked places) and the actor lists (state forces by date, the
+    country's armed groups); run with `frontlines run … --profile FOLDER` after editing it."""
+    from frontlines.profile_starter import NAME, starter_profile
+    from frontlines.profiles import PROFILES_DIR, ProfileError, load_profile
+    from frontlines.understand.countries import load_countries
+
+    def fail(message: str) -> None:
+        console.print(f"[red]{escape(message)}[/red]", soft_wrap=True)
+        raise typer.Exit(2)
+
+    if not NAME.match(name):
+        fail(f"NAME: {name!r} is not a profile name (lower-case letters, digits and dashes, like sudan-2025)")
+    countries = [c.strip().upper() for c in country]
+    unknown = [c for c in countries if c not in load_countries()]
+    if unknown:
+        fail(f"--country: {unknown[0]!r} is not an ISO alpha-2 country code (SD, MM, CD, …)")
+    folder = (out or Path("profiles") / name).resolve()
+    if folder == PROFILES_DIR.resolve() or PROFILES_DIR.resolve() in folder.parents:
+        fail(f"--out: {folder} is inside the installed package; write your profile elsewhere (default ./profiles/NAME)")
+    target = folder / "profile.yaml"
+    if target.exists():
+        fail(f"{target} exists already: edit it, or give another --out")
+    text = starter_profile(name, list(dict.fromkeys(countries)))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"--out: cannot write {target}: {exc.strerror or exc}")
+    try:
+        profile = load_profile(folder)
+    except ProfileError as exc:   # the starter must load; say so plainly if it does not
+        fail(f"the starter profile does not load: {exc}")
+    console.print(f"wrote {escape(str(target))}: {len(profile.sides)} side(s), "
+                  f"{len(profile.tracked)} tracked place(s) in {', '.join(profile.countries)}")
+    console.print(f"edit it, then: frontlines run NEWS… --out out/{escape(name)} --profile {escape(str(folder))}")

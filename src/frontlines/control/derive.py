@@ -1,8 +1,9 @@
 """Who holds what, when: control intervals derived from territory events and armed clashes.
 
-Every place a territory event or a clash touches becomes a *unit* of control. A provincial capital
-stands for its province's seat (any event resolved to the city, to a point within a few km of it, or
-to a province named like its capital), a district for itself. For each unit, events are walked in
+Every place a territory event or a clash touches becomes a *unit* of control. A tracked place (a first-level
+seat: a provincial capital in Afghanistan, a state capital in Sudan; see ``tracked.py``) stands for its seat (any
+event resolved to the city, to a point within a few km of it, or to a province named like its capital), a district
+for itself. For each unit, events are walked in
 date order: a capture, a recapture or a handover makes the unit *held* by the event's actor1 (a
 recapture counts exactly as much as a fall); a clash makes it *contested* until the next territory
 event. Before the first capture the unit is taken to have been held by that capture's actor2, with
@@ -21,7 +22,7 @@ from frontlines.model import ControlInterval, Event, Place
 
 @dataclass
 class Unit:
-    """A place whose control is tracked: a provincial capital, a district, or a point (crossing, base, town)."""
+    """A place whose control is tracked: a tracked seat ("capital"), a district, or a point (crossing, base, town)."""
     id: str
     name: str
     kind: str                       # capital | district | place
@@ -79,7 +80,7 @@ class UnitResolver:
 
     def capital_for(self, place_id: str | None, name: str | None, admin1: str | None,
                     lat: float | None, lon: float | None) -> Unit | None:
-        """The provincial capital a place stands for, if any."""
+        """The tracked seat a place stands for, if any."""
         key = (place_id, name, admin1, lat, lon)
         if key not in self._seen:
             self._seen[key] = self._capital_for(place_id, name, admin1, lat, lon)
