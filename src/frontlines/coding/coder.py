@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from frontlines.coding.grammar import Grammar, Roles
 from frontlines.coding.patterns import EventClass, EventPatterns, Taxonomy, Token, Trigger, tokenize
 from frontlines.model import (
     Actor, ActorMention, Article, DateMention, EventMention, Evidence, PlaceMention, Quantity, Sentence,
@@ -76,6 +77,7 @@ class SentenceView:
     dates: list[DateMention]
     quantities: list[Quantity]
     evidence: Evidence | None = None   # the sentence as evidence, made once however many events it reports
+    grammar: Grammar | None = None     # the article's parse (None without one: the token window alone)
 
     def __post_init__(self) -> None:
         self.place_at_first = {s.first: s for s in self.places}
@@ -112,7 +114,8 @@ class EventCoder:
     def code(self, article: Article) -> list[EventMention]:
         """Event mentions of ``article`` (its annotations must be filled), merged within the article."""
         by_sentence = _by_sentence(article)
-        views = [self._view(article, s, by_sentence) for s in article.sentences]
+        grammar = Grammar(article.doc) if getattr(article, "doc", None) is not None else None
+        views = [self._view(article, s, by_sentence, grammar) for s in article.sentences]
         dominant = self._dominant_actor(article)
         anchors: dict[str, Anchor] = {}
         found: list[EventMention] = []
@@ -125,7 +128,8 @@ class EventCoder:
             mention.id = f"{article.id}:m{i}"
         return mentions
 
-    def _view(self, article: Article, sentence: Sentence, by_sentence: dict[str, dict[int, list]]) -> SentenceView:
+    def _view(self, article: Article, sentence: Sentence, by_sentence: dict[str, dict[int, list]],
+              grammar: Grammar | None = None) -> SentenceView:
         tokens = tokenize(sentence.text, sentence.start)
         starts = [t.start for t in tokens]
         places = [_span(m, tokens, starts) for m in by_sentence["places"].get(sentence.index, []) if m.place]
@@ -134,7 +138,7 @@ class EventCoder:
         return SentenceView(sentence, tokens, sorted((p for p in places if p), key=lambda s: s.first),
                             sorted((a for a in actors if a), key=lambda s: s.first),
                             by_sentence["dates"].get(sentence.index, []),
-                            by_sentence["quantities"].get(sentence.index, []), _evidence(article, sentence))
+                            by_sentence["quantities"].get(sentence.index, []), _evidence(article, sentence), grammar)
 
     def _dominant_actor(self, article: Article) -> str | None:
         """The armed actor the article names most (ties: the first named)."""
@@ -147,8 +151,9 @@ class EventCoder:
     def _code_sentence(self, article: Article, views: list[SentenceView], index: int,
                        anchors: dict[str, Anchor], dominant: str | None) -> list[EventMention]:
         view = views[index]
-        triggers = [t for t in self.patterns.triggers(view.tokens)
-                    if self._is_done(view.tokens, t) and _asserted_at(view, t) and _victims_fit(view, t)]
+        found = (self._by_target(view, t) for t in self.patterns.triggers(view.tokens))
+        triggers = [t for t in found if t and self._is_done(view.tokens, t) and not _denied(view, t)
+                    and _asserted_at(view, t) and _victims_fit(view, t)]
         trigger_tokens = {i for t in triggers for i in range(t.first, t.last + 1)}
         claimed = {id(s.item) for t in triggers for s in self._reach(view, t, trigger_tokens)}
         out: list[EventMention] = []
@@ -177,7 +182,11 @@ class EventCoder:
             chain = chain + self._companions(view, max(chain[-1].last, trigger.last) + 1, cls, trigger_tokens) \
                 if chain else chain
         places, inherited = self._event_places(chain, cls, view), False
-        if not places and not cls.territory:
+        if cls.targets:
+            # what was hit, or where ("attacked a post in Kobo"), by the parse: a place merely named nearby is
+            # too often another one (the region, the town the report was filed from)
+            places = places or self._event_places(self._located(view, trigger), cls, view)
+        elif not places and not cls.territory:
             near = view.places_near(trigger.first, trigger.last)
             places = self._event_places([s for s in near if id(s.item) in claimed] or near, cls, view)
             if not places:
@@ -242,6 +251,43 @@ class EventCoder:
         return replace(mention, sub_event_type=sub, event_type=self.taxonomy.event_type(sub))
 
     # -- triggers and places -------------------------------------------------------------------
+    def _by_target(self, view: SentenceView, trigger: Trigger) -> Trigger | None:
+        """A trigger whose class names its target ("attacked": an army base is a battle, a village an attack
+        on civilians) under the class that fits what was hit; None when nothing fits."""
+        wanted = trigger.event_class.targets
+        if wanted is None:
+            return trigger
+        kind = self._target_kind(view, trigger)
+        if kind == wanted:
+            return trigger
+        other = next((c for c in self.patterns.classes if c.targets == kind and trigger.phrase in c.phrases), None)
+        return replace(trigger, event_class=other) if other else None
+
+    def _target_kind(self, view: SentenceView, trigger: Trigger) -> str | None:
+        """"armed" or "civilian": what the trigger's object (by the parse, else the next words) is."""
+        roles = _roles(view, trigger)
+        if roles is not None and roles.patient:
+            ranges = roles.patient
+        else:
+            after = view.tokens[trigger.last + 1:trigger.last + 7]
+            ranges = [(after[0].start, after[-1].end)] if after else []
+        if not ranges:
+            return None
+        head = view.grammar.head(*ranges[0]) if view.grammar is not None and view.grammar.parsed else None
+        kinds = [self._word_kind(head.lower_)] if head is not None else []
+        for span in view.actors:
+            if any(a < span.item.end and span.item.start < b for a, b in ranges):
+                actor = self.actors.get(span.item.actor_id)
+                kinds.append("civilian" if _base(span.item.actor_id) == "civilians" else
+                             "armed" if actor and actor.type_on(None) in ARMED_TYPES else None)
+        kinds += [self._word_kind(t.text) for t in view.tokens if any(a <= t.start and t.end <= b for a, b in ranges)]
+        return next((k for k in kinds if k), None)
+
+    def _word_kind(self, word: str) -> str | None:
+        if word in self.patterns.armed_targets:
+            return "armed"
+        return "civilian" if word in self.patterns.civilian_targets else None
+
     def _is_done(self, tokens: list[Token], trigger: Trigger) -> bool:
         """False for "trying to capture", "could fall", "did not capture": attempts, plans, possibilities."""
         before = [t.text for t in tokens[max(0, trigger.first - 2):trigger.first]]
@@ -259,13 +305,29 @@ class EventCoder:
         return any(t.text in self.patterns.passive_markers for t in tokens[max(0, trigger.first - 2):trigger.first])
 
     def _reach(self, view: SentenceView, trigger: Trigger, taken: set[int]) -> list[Span]:
-        """The list of places the trigger reaches: after it, or before it for "fell to" and passives."""
+        """The places the trigger is about: by the parse, what was taken or hit (its object, the subject of a
+        passive or of "fell"); without one, the list after it, or before it for "fell to" and passives."""
         cls = trigger.event_class
+        roles = _roles(view, trigger)
+        if roles is not None and roles.patient:
+            spans = [s for s in view.places if roles.holds("patient", s.item.start, s.item.end)
+                     and not _in_dateline(view, s.item.start)
+                     and not view.grammar.is_reference(s.item.start, s.item.end)]
+            if spans:
+                return spans
         if trigger.phrase in cls.place_before or (cls.territory and self._passive(view.tokens, trigger)):
             subject = self._subject(view, trigger, cls, taken)
             if trigger.phrase in cls.place_before or any(s.item.place.kind != "country" for s in subject):
                 return subject
         return self._walk(view, trigger.last + 1, 1, cls, taken)
+
+    @staticmethod
+    def _located(view: SentenceView, trigger: Trigger) -> list[Span]:
+        """The places the parse says the trigger happened at ("in X", "near X"); none without a parse."""
+        roles = _roles(view, trigger)
+        if roles is None or not roles.location:
+            return []
+        return [s for s in view.places if roles.holds("location", s.item.start, s.item.end)]
 
     def _subject(self, view: SentenceView, trigger: Trigger, cls: EventClass, taken: set[int]) -> list[Span]:
         """The places a passive trigger is about: the list that opens its clause
@@ -346,6 +408,14 @@ class EventCoder:
         tokens = view.tokens
         usable = [a for a in view.actors_near(trigger.first, trigger.last) if not self._is_ally(tokens, a) and _base(a.item.actor_id) != "civilians"
                   and a.item.actor_id not in self.patterns.not_combatants]
+        roles = _roles(view, trigger)
+        if roles is not None:
+            # the parse's subject (or "by X", "fell to X"); an actor that is what was hit or lost is never the agent
+            named = [a for a in usable if roles.holds("agent", a.item.start, a.item.end)]
+            if named:
+                return named[0]
+            usable = [a for a in usable if not roles.holds("patient", a.item.start, a.item.end)
+                      and not roles.holds("source", a.item.start, a.item.end)]
         after = [a for a in usable if a.first > trigger.last]
         for a in after:
             window = [t.text for t in tokens[trigger.last + 1:a.first]]
@@ -495,7 +565,7 @@ class EventCoder:
         return d.date_start is not None and d.date_start < pub - timedelta(days=self.patterns.max_age_days)
 
     def _usable(self, d: DateMention, pub: date | None) -> bool:
-        if d.date_start is None or self._is_history(d, pub):
+        if d.date_start is None or self._is_history(d, pub) or _too_wide(d):
             return False
         return pub is None or d.date_start <= pub    # a date after publication is a plan, not the event
 
@@ -512,6 +582,19 @@ class EventCoder:
 
 
 # -- module helpers ---------------------------------------------------------------------------------
+def _denied(view: SentenceView, trigger: Trigger) -> bool:
+    """Does the parse say the trigger is denied ("did not fall", "has not witnessed clashes")?"""
+    roles = _roles(view, trigger)
+    return roles is not None and roles.negated
+
+
+def _roles(view: SentenceView, trigger: Trigger) -> Roles | None:
+    """The trigger's arguments by the parse (None when the article was not parsed)."""
+    if view.grammar is None or not view.tokens:
+        return None
+    return view.grammar.roles(view.tokens[trigger.first].start, view.tokens[trigger.last].end)
+
+
 def _qualifiers(view: SentenceView, trigger: Trigger, chain: list[Span]) -> set[str]:
     """The words between a territory trigger and the places it reaches ("captured much of X", "much of X fell",
     "seized five districts in X"): what says the place itself did not change hands."""
@@ -589,6 +672,8 @@ def _is_apposition(span: Span, spans: list[Span], tokens: list[Token]) -> bool:
         return place.kind in ("province", "district") and followed_by_province and fold(place.admin1 or "") in homes
     if place.kind == "province":
         return True
+    if span.first > 0 and tokens[span.first - 1].text == "in":
+        return True    # "clashes in Spin Boldak district in Kandahar": the province, though a city shares its name
     # the seat of a province or district of the same name: Kunduz (Kunduz), Qalat (Qalat district)
     own_seat = (place.is_capital and name == fold(place.admin1 or "")) or name == fold(place.admin2 or "")
     return followed_by_province or not own_seat
@@ -611,6 +696,12 @@ def _asserted_at(view: SentenceView, trigger: Trigger) -> bool:
 
 def _evidence(article: Article, sentence: Sentence) -> Evidence:
     return Evidence(article.id, sentence.index, sentence.start, sentence.end, article.text[sentence.start:sentence.end])
+
+
+def _too_wide(d: DateMention) -> bool:
+    """A year ("in 2021") says when a war went on, not the day of an event: it never dates one (ACLED's widest
+    precision is a month; a year-end day would be invented)."""
+    return d.date_end is not None and d.date_start is not None and (d.date_end - d.date_start).days > 31
 
 
 def _vague(choice: DateChoice) -> bool:

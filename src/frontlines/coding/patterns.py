@@ -55,6 +55,7 @@ class EventClass:
     default_actor2: str | None = None
     default_actor1: str | None = None   # who acted when the article names no armed actor at all ("suicide bombers")
     recent_days: int | None = None
+    targets: str | None = None   # "armed" | "civilian": what was hit must be of this kind
 
     def sub_event_for(self, actor_type: str | None) -> str:
         if self.sub_event_type:
@@ -95,6 +96,8 @@ class EventPatterns:
     refers_back: set[str] = field(default_factory=set)
     claim_verbs: set[str] = field(default_factory=set)
     parts_within: set[str] = field(default_factory=set)
+    armed_targets: set[str] = field(default_factory=set)
+    civilian_targets: set[str] = field(default_factory=set)
     _by_first: dict[str, list[tuple[tuple[str, ...], EventClass]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -183,7 +186,8 @@ def load_patterns(path: str | Path | None = None) -> EventPatterns:
             named_agent=bool(spec.get("named_agent")),
             converts_territory={_phrase(p) for p in spec.get("converts_territory", [])},
             default_actor2=spec.get("default_actor2"), default_actor1=spec.get("default_actor1"),
-            recent_days=int(spec["recent_days"]) if spec.get("recent_days") is not None else None))
+            recent_days=int(spec["recent_days"]) if spec.get("recent_days") is not None else None,
+            targets=_targets(name, spec.get("targets"))))
     return EventPatterns(
         classes=classes, not_done=_words(raw.get("not_done")), done=_words(raw.get("done")),
         scope_stop=_words(raw.get("scope_stop")), territory_stop=_words(raw.get("territory_stop")),
@@ -197,7 +201,14 @@ def load_patterns(path: str | Path | None = None) -> EventPatterns:
         companions=[_phrase(p) for p in raw.get("companions") or []],
         partial_control=_words(raw.get("partial_control")), parts_within=_words(raw.get("parts_within")),
         refers_back=_words(raw.get("refers_back")),
-        claim_verbs=_words(raw.get("claim_verbs")))
+        claim_verbs=_words(raw.get("claim_verbs")),
+        armed_targets=_words(raw.get("armed_targets")), civilian_targets=_words(raw.get("civilian_targets")))
+
+
+def _targets(name: str, value: Any) -> str | None:
+    if value in (None, "armed", "civilian"):
+        return value
+    raise PatternError(f"event class {name!r}: targets must be 'armed' or 'civilian', not {value!r}")
 
 
 @dataclass

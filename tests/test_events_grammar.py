@@ -1,0 +1,142 @@
+"""The coder reading the dependency parse: agent, patient, "from" side and place by grammatical relation.
+
+Each sentence is ours. The annotations (places, actors, dates) are placed by hand as in test_events_coding; the
+parse is the shipped model's, so these tests also catch a model or pipes change that loses the parser.
+"""
+from __future__ import annotations
+
+
+from datetime import date
+
+import pytest
+
+from frontlines.coding import EventCoder, load_actor_index, load_patterns, load_taxonomy
+from frontlines.coding.grammar import Grammar
+from frontlines.model import Place
+from frontlines.understand.language import load_model
+from test_events_coding import HERAT, KUNDUZ, annotate
+
+NIMROZ = Place("t:nimroz-p", "Nimroz", "province", "AF", admin1="Nimroz")
+ZARANJ = Place("t:zaranj", "Zaranj", "city", "AF", admin1="Nimroz", lat=30.96, lon=61.86, is_capital=True)
+GHAZNI = Place("t:ghazni", "Ghazni", "city", "AF", admin1="Ghazni", lat=33.55, lon=68.42, is_capital=True)
+KABUL = Place("t:kabul", "Kabul", "city", "AF", admin1="Kabul", lat=34.53, lon=69.17, is_capital=True)
+TALOQAN = Place("t:taloqan", "Taloqan", "city", "AF", admin1="Takhar", lat=36.74, lon=69.53, is_capital=True)
+SAR_E_PUL = Place("t:sar-e-pul", "Sar-e Pul", "city", "AF", admin1="Sar-e Pul", lat=36.22, lon=65.93, is_capital=True)
+ARMY = "Military Forces of Afghanistan (2004-2021)"
+
+
+@pytest.fixture(scope="module")
+def coder() -> EventCoder:
+    return EventCoder(load_patterns(), load_taxonomy(), load_actor_index(), "AF")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_model()
+
+
+def parsed(nlp, text: str, places: dict[str, Place], **kwargs):
+    article = annotate(text, places, **kwargs)
+    article.doc = nlp(text)
+    return article
+
+
+def test_the_model_we_ship_parses(nlp):
+    assert "parser" in nlp.pipe_names and nlp("The Taliban took Kunduz.").has_annotation("DEP")
+
+
+def test_passive_with_apposition_is_the_town_not_its_province(coder, nlp):
+    text = "Zaranj, the capital of Nimroz, was captured by the Taliban on Friday."
+    [mention] = coder.code(parsed(nlp, text, {"Zaranj": ZARANJ, "Nimroz": NIMROZ}))
+    assert (mention.place, mention.actor1) == (ZARANJ, "Taliban")
+
+
+def test_a_relative_clause_does_not_lend_its_actor_to_the_main_verb(coder, nlp):
+    # the token window takes the last actor before the verb ("Afghan forces"); the subject is the Taliban
+    text = "The Taliban, who had fought Afghan forces for weeks, captured Kunduz on Sunday."
+    [mention] = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
+    assert (mention.actor1, mention.actor2) == ("Taliban", ARMY)
+    assert mention.sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_coordinated_objects_are_one_capture_each(coder, nlp):
+    text = "The Taliban captured Kunduz, Sar-e Pul and Taloqan on Sunday."
+    places = {"Kunduz": KUNDUZ, "Sar-e Pul": SAR_E_PUL, "Taloqan": TALOQAN}
+    mentions = coder.code(parsed(nlp, text, places))
+    assert sorted(m.place.name for m in mentions) == ["Kunduz", "Sar-e Pul", "Taloqan"]
+    assert {m.actor1 for m in mentions} == {"Taliban"}
+
+
+def test_a_reference_point_in_the_object_is_not_taken(coder, nlp):
+    text = "The Taliban took Ghazni, 150 km south-west of Kabul, on Thursday."
+    [mention] = coder.code(parsed(nlp, text, {"Ghazni": GHAZNI, "Kabul": KABUL}))
+    assert mention.place is GHAZNI
+
+
+def test_the_side_named_after_from_is_the_loser(coder, nlp):
+    text = "The Taliban took control of Herat from Afghan forces on Friday."
+    [mention] = coder.code(parsed(nlp, text, {"Herat": HERAT}))
+    assert (mention.place, mention.actor1, mention.actor2) == (HERAT, "Taliban", ARMY)
+
+
+def test_fell_to_names_the_taker_after_the_verb(coder, nlp):
+    text = "Pul-e-Khumri and Kunduz fell to the Taliban on Tuesday evening."
+    [mention] = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
+    assert (mention.place, mention.actor1) == (KUNDUZ, "Taliban")
+
+
+def test_an_attack_on_an_army_post_is_a_battle_and_on_a_village_an_attack_on_civilians(coder, nlp):
+    battle = parsed(nlp, "The Taliban attacked an army post in Kunduz on Monday.", {"Kunduz": KUNDUZ})
+    [mention] = coder.code(battle)
+    assert (mention.sub_event_type, mention.actor1, mention.actor2) == ("Armed clash", "Taliban", ARMY)
+    village = parsed(nlp, "The Taliban attacked a village in Kunduz on Monday.", {"Kunduz": KUNDUZ})
+    [mention] = coder.code(village)
+    assert (mention.sub_event_type, mention.actor1) == ("Attack", "Taliban")
+    assert mention.actor2 == "Civilians (Afghanistan)"
+
+
+def test_an_attack_on_something_neither_armed_nor_civilian_is_not_coded(coder, nlp):
+    article = parsed(nlp, "The Taliban attacked the proposal in Kunduz on Monday.", {"Kunduz": KUNDUZ})
+    assert coder.code(article) == []
+
+
+def test_roles_in_character_ranges():
+    nlp = load_model()
+    text = "The capture of Kunduz by the Taliban stunned the capital."
+    roles = Grammar(nlp(text)).roles(text.index("capture"), text.index("capture") + len("capture"))
+    assert [text[a:b] for a, b in roles.patient] == ["Kunduz"]
+    assert [text[a:b] for a, b in roles.agent] == ["the Taliban"]
+    negated = "The Taliban did not capture Kunduz."
+    assert Grammar(nlp(negated)).roles(negated.index("capture"), negated.index("capture") + 7).negated
+
+
+def test_without_a_parse_the_token_window_still_codes(coder):
+    article = annotate("Kunduz was captured by the Taliban.", {"Kunduz": KUNDUZ})
+    assert article.doc is None
+    [mention] = coder.code(article)
+    assert (mention.place, mention.actor1) == (KUNDUZ, "Taliban")
+
+
+def test_a_parse_of_other_text_is_never_trusted_blindly(coder, nlp):
+    """An article whose Doc is unparsed (a user's model without a parser) codes by the window."""
+    article = annotate("Kunduz was captured by the Taliban.", {"Kunduz": KUNDUZ})
+    article.doc = load_model(pipes=("tok2vec", "ner"))(article.text)
+    [mention] = coder.code(article)
+    assert (mention.place, mention.actor1) == (KUNDUZ, "Taliban")
+
+
+@pytest.mark.parametrize("text", [
+    "Kunduz has not witnessed clashes between the Taliban and Afghan forces this year.",
+    "The Taliban did not capture Kunduz on Sunday.",
+    "Kunduz never fell to the Taliban.",
+])
+def test_denied_events_are_not_coded(coder, nlp, text):
+    assert coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ})) == []
+
+
+def test_a_year_never_dates_an_event(coder, nlp):
+    text = "In 2021 the Taliban captured Kunduz."
+    article = parsed(nlp, text, {"Kunduz": KUNDUZ}, published=None,
+                     dates=[("2021", date(2021, 1, 1), date(2021, 12, 31), 3)])
+    [mention] = coder.code(article)
+    assert mention.date_start is None and mention.date_end is None
