@@ -453,7 +453,7 @@ TIER_ORDER = {"confirmed": 3, "reported": 2, "claimed": 1}
 def _capitals_count(n: int, total: int, label: str = "provincial capitals") -> str:
     """"18 of the 34 provincial capitals were", or without a known total "2 state capitals were"."""
     if total:
-        return f"{n} of the {total} {label} were"
+        return f"{n} of the {total} {label} {'was' if n == 1 else 'were'}"
     return f"{n} {label} were" if n != 1 else f"1 of the {label} was"
 
 
