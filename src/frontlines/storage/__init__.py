@@ -215,26 +215,22 @@ class Store:
 
     # -- generic helpers ---------------------------------------------------------------------
     def _insert(self, table: str, columns: Iterable[str], rows: list[tuple]) -> None:
-        """Insert rows: a few with ``executemany``; many through one Arrow table (``executemany`` costs ~1 ms a row)."""
+        """Insert rows: a few with ``executemany``; many as one list per column, unnested (``executemany`` costs
+        ~1 ms a row). Not through Arrow: handing DuckDB an Arrow table makes it import pandas (~55 MiB)."""
         if not rows:
             return
         columns = list(columns)
         quoted = ", ".join(f'"{c}"' for c in columns)
         if len(rows) >= BULK_ROWS:
-            import pyarrow as pa  # deferred: most writes are small
-
-            try:
-                arrow = pa.table({name: pa.array(list(values)) for name, values in zip(columns, zip(*rows))})
-            except (pa.ArrowException, TypeError, ValueError):
-                arrow = None  # a column of mixed Python types: let DuckDB cast row by row
-            if arrow is not None:
-                view = f"_incoming_{table}"
-                self.con.register(view, arrow)
+            values = [list(column) for column in zip(*rows)]
+            if all(map(_one_type, values)):
+                unnested = ", ".join(f"unnest(${n})" for n in range(1, len(columns) + 1))
                 try:
-                    self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM {view}")
-                finally:
-                    self.con.unregister(view)
-                return
+                    self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {unnested}", values)
+                    return
+                except duckdb.InvalidInputException as exc:
+                    if "Python Conversion Failure" not in str(exc):   # raised before the insert ran: retried below
+                        raise
         marks = ", ".join("?" for _ in columns)
         self.con.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)
 
@@ -739,3 +735,16 @@ def _event_from_row(r: dict[str, Any]) -> Event:
     values["alt_dates"] = r.get("alt_dates") or []
     values["tier"] = r.get("tier") or ""
     return Event(**values)
+
+
+_LIST_TYPES = (str, int, float, bool, datetime, date, list)
+
+
+def _one_type(values: list[Any]) -> bool:
+    """Whether a column's values (None aside) are of one type DuckDB turns into a list of one type (a column of
+    ints and floats as floats); else its rows go in one by one. Values DuckDB still cannot convert (an int beyond
+    128 bits, a lone surrogate) make it refuse the whole insert before it runs: then too they go in one by one."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {int, float}:
+        return True
+    return len(kinds) < 2 and all(kind in _LIST_TYPES for kind in kinds)
