@@ -61,3 +61,17 @@ def test_explain_errors_are_messages_not_tracebacks(db, tmp_path):
     broken = runner.invoke(app, ["explain", "a1", "--db", str(garbage)])
     assert broken.exit_code == 2 and "Cannot read store" in broken.output
     assert "Traceback" not in missing.output + no_store.output + broken.output
+
+
+def test_explain_names_a_generic_actor_for_the_country_of_its_place(tmp_path):
+    path = tmp_path / "store.duckdb"
+    article = Article(id="sd1", text="The army shelled El Fasher in North Darfur on Monday, killing four civilians.",
+                      published=date(2024, 6, 11))
+    with Store(path) as store:
+        store.add_article(Pipeline(components=["sentences", "places", "actors", "dates"])(article))
+        store.save_annotations(article)
+    result = CliRunner().invoke(app, ["explain", "sd1", "--db", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    names = {a["text"]: a["name"] for a in json.loads(result.output)["sentences"][0]["actors"]}
+    assert names["The army"] == "Military Forces of Sudan (2019-)", names
+    assert names["civilians"] == "Civilians (Sudan)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,10 @@ def explain_article(article: Article) -> dict[str, Any]:
     """A per-sentence breakdown of an annotated article (what ``--json`` prints)."""
     from frontlines.understand.actors import load_actors   # the dictionaries, only when an article is explained
 
+    from frontlines.coding import load_actor_index
+
     actors = load_actors()
+    index = load_actor_index()
     sentences = []
     for sentence in article.sentences:
         i = sentence.index
@@ -46,7 +50,7 @@ def explain_article(article: Article) -> dict[str, Any]:
                         "admin1": m.place.admin1 if m.place else None, "score": m.score, "reason": m.reason,
                         "geo_precision": m.geo_precision} for m in article.in_sentence(article.places, i)],
             "actors": [{"text": m.text, "start": m.start, "end": m.end, "actor_id": m.actor_id, "via": m.via,
-                        "name": (actors.get(m.actor_id).name if actors.get(m.actor_id) else None),
+                        "name": _actor_name(index, m.actor_id, _country_of(article, i), article.published),
                         "type": actors.type_on(m.actor_id, article.published)}
                        for m in article.in_sentence(article.actors, i)],
             "dates": [{"text": d.text, "start": d.start, "end": d.end, "date_start": d.date_start, "date_end": d.date_end,
@@ -64,6 +68,25 @@ def explain_article(article: Article) -> dict[str, Any]:
         })
     return {"id": article.id, "title": article.title, "url": article.url, "outlet": article.outlet,
             "published": article.published, "published_source": article.published_source, "sentences": sentences}
+
+
+def _country_of(article: Article, sentence: int) -> str | None:
+    """The country a generic actor in this sentence belongs to: of the sentence's first place with one, else of the
+    places the article names most (as the coder names "the army" by the event's place)."""
+    here = [m.place.country for m in article.in_sentence(article.places, sentence) if m.place and m.place.country]
+    if here:
+        return here[0]
+    counts = Counter(m.place.country for m in article.places if m.place and m.place.country
+                     and m.place.kind != "country")
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _actor_name(index: Any, actor_id: str, country: str | None, day: Any) -> str | None:
+    """An actor's name; a generic one ("the army", "civilians") named for its country and day, never the template
+    "Civilians ({country})" (which stays only when no country is known)."""
+    actor = index.get(index.specific(actor_id, country, day) or actor_id) if country else None
+    actor = actor if actor is not None and "{country}" not in actor.name else index.get(actor_id)
+    return actor.name if actor else None
 
 
 def _annotations(sentence: dict[str, Any]) -> Table:
