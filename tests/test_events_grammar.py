@@ -140,3 +140,36 @@ def test_a_year_never_dates_an_event(coder, nlp):
                      dates=[("2021", date(2021, 1, 1), date(2021, 12, 31), 3)])
     [mention] = coder.code(article)
     assert mention.date_start is None and mention.date_end is None
+
+
+def test_a_participle_used_as_an_adjective_reports_nothing(coder, nlp):
+    text = "The captured outpost was an important position for Afghan forces in Kunduz."
+    assert coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ})) == []
+
+
+def test_the_province_in_an_apposition_is_where_the_town_is_not_a_second_place(coder, nlp):
+    herat_province = Place("t:herat-p", "Herat Province", "district", "AF", admin1="Herat Province")
+    text = "The Taliban seized Herat, the provincial capital of Herat Province, on Friday."
+    [mention] = coder.code(parsed(nlp, text, {"Herat,": HERAT, "Herat Province": herat_province}))
+    assert mention.place is HERAT
+
+
+def test_entering_a_town_is_not_taking_it(coder, nlp):
+    assert coder.code(parsed(nlp, "The Taliban entered Kunduz on Sunday.", {"Kunduz": KUNDUZ})) == []
+
+
+def test_an_apposition_after_the_verb_names_what_fell_and_the_verb_is_no_part_of_it(coder, nlp):
+    text = "Two more capitals fell to the Taliban in the north of the country: Kunduz and Herat."
+    mentions = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ, "Herat": HERAT}))
+    assert sorted(m.place.name for m in mentions) == ["Herat", "Kunduz"]
+    assert {m.actor1 for m in mentions} == {"Taliban"}
+
+
+def test_an_organisation_the_dictionary_does_not_know_fights_as_itself(coder, nlp):
+    from frontlines.understand.actors import ActorMatcher, load_actors
+
+    text = "Zumbo Valley insurgents attacked an army base in Kunduz on Monday."
+    article = parsed(nlp, text, {"Kunduz": KUNDUZ})
+    article.actors = ActorMatcher(load_actors()).find(article)
+    [mention] = coder.code(article)
+    assert (mention.sub_event_type, mention.actor1, mention.actor2) == ("Armed clash", "Zumbo Valley Insurgents", ARMY)

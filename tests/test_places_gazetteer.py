@@ -154,3 +154,21 @@ def test_a_kind_word_supports_only_a_name_of_its_own(gazetteer):
     found = Geoparser(gazetteer, country_focus="AF").parse_text(text, doc=load_model()(text))
     # GeoNames lists "The river" among New Brunswick's names; "port" after it does not make it a place here
     assert [m.text for m in found if m.place] == ["Imam Sahib", "Kunduz"]
+
+
+def test_iso_and_geonames_first_level_areas_named_differently_are_paired_by_sound():
+    """ "Al Jazirah" (GeoNames) is ISO's "Gezira", "Northern Darfur" is "North Darfur": the ISO area gets the
+    GeoNames area's point instead of none; an area with two equally close names is left alone."""
+    from types import SimpleNamespace
+
+    from frontlines.understand.places.sources import _paired_by_sound
+
+    subs = [SimpleNamespace(code=code, country_code=code[:2], name=name) for code, name in
+            [("SD-GZ", "Gezira"), ("SD-DN", "North Darfur"), ("SD-DS", "South Darfur"), ("SD-KH", "Khartoum")]]
+    geonames = {"SD.38": "Al Jazirah", "SD.55": "Northern Darfur", "SD.49": "Southern Darfur", "SD.29": "Khartoum"}
+    by_name = {("SD", "khartoum"): subs[3]}
+    pairs = _paired_by_sound(geonames, subs, by_name, {})
+    assert {code: sub.name for code, sub in pairs.items()} == {
+        "SD.38": "Gezira", "SD.55": "North Darfur", "SD.49": "South Darfur"}
+    assert _paired_by_sound({"SD.1": "Darfur East", "SD.2": "Darfur West"},
+                            [SimpleNamespace(code="SD-XX", country_code="SD", name="Darfur")], {}, {}) == {}

@@ -60,3 +60,30 @@ def test_fusion_gives_country_actors_their_acled_inter_codes():
     assert _inter({}, "Civilians (Democratic Republic of Congo)", None) == 7
     assert _inter({}, "Unidentified Armed Group (Mali)", None) == 3
     assert _inter({}, "Nobody We Know", None) is None
+
+
+def _actors_of(text: str, places: list[tuple[str, str]] = ()) -> list[tuple[str, str | None, str | None]]:
+    from frontlines.coding import load_actor_index
+    from frontlines.model import Article, Place, PlaceMention
+    from frontlines.understand.actors import ActorMatcher, load_actors
+    from frontlines.understand.sentences import split_sentences
+
+    article = Article(id="o1", text=text)
+    article.sentences = split_sentences(text)
+    for name, country_code in places:
+        at = text.index(name)
+        article.places.append(PlaceMention(at, at + len(name), 0, name, place=Place(f"t:{name}", name, "town", country_code)))
+    index = load_actor_index()
+    return [(m.text, index[m.actor_id].name, index[m.actor_id].type_on(None))
+            for m in ActorMatcher(load_actors()).find(article)]
+
+
+def test_an_organisation_the_dictionary_does_not_know_is_an_actor_of_its_cue_words_type():
+    found = _actors_of("Zumbo Valley insurgents attacked a checkpoint; the Ngala Hills militia stayed away.")
+    assert ("Zumbo Valley insurgents", "Zumbo Valley Insurgents", "Rebel group") in found
+    assert ("Ngala Hills militia", "Ngala Hills Militia", "Political militia") in found
+
+
+def test_a_place_or_a_country_before_the_cue_word_is_not_an_organisation():
+    found = _actors_of("Near Dorvak fighters clashed with Sudanese militias and some rebels.", [("Dorvak", "SD")])
+    assert all(not name.startswith(("Dorvak", "Sudanese", "Some")) for _, name, _ in found), found

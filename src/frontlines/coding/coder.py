@@ -583,9 +583,10 @@ class EventCoder:
 
 # -- module helpers ---------------------------------------------------------------------------------
 def _denied(view: SentenceView, trigger: Trigger) -> bool:
-    """Does the parse say the trigger is denied ("did not fall", "has not witnessed clashes")?"""
+    """Does the parse say the trigger is denied ("did not fall", "has not witnessed clashes") or only describes
+    something ("the captured outpost")?"""
     roles = _roles(view, trigger)
-    return roles is not None and roles.negated
+    return roles is not None and (roles.negated or roles.modifier)
 
 
 def _roles(view: SentenceView, trigger: Trigger) -> Roles | None:

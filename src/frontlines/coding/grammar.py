@@ -30,8 +30,12 @@ SOURCE_PREPOSITIONS = {"from"}
 LOCATION_PREPOSITIONS = {"in", "at", "near", "around", "outside", "inside", "across"}
 # Intransitive triggers whose subject is the place, not the agent ("Kunduz fell", "the town came under …").
 PLACE_SUBJECT_LEMMAS = {"fall", "come", "pass", "surrender"}
+# Their forms, for a pipeline run without the lemmatizer.
+PLACE_SUBJECT_FORMS = PLACE_SUBJECT_LEMMAS | {"fell", "fallen", "falls", "falling", "came", "comes", "coming",
+                                              "passed", "passes", "surrendered", "surrenders"}
 # A place named only to locate another: "Ghazni, 150 km south-west of Kabul", "a base near Kandahar".
 REFERENCE_PREPOSITIONS = {"near", "outside", "toward", "towards", "beyond", "around", "from"}
+AREA_HEADS = {"capital", "city", "town", "province", "region", "state", "district", "seat", "hub", "centre", "center"}
 REFERENCE_HEADS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "km",
                    "kilometres", "kilometers", "miles", "mile", "kilometre", "kilometer"}
 
@@ -45,6 +49,7 @@ class Roles:
     location: list[Range] = field(default_factory=list)   # "in X", "at X", "near X" on the trigger itself
     verb: bool = False            # the trigger's head is a verb (else a noun: "the capture of Kunduz")
     negated: bool = False         # "did not capture", "never took"
+    modifier: bool = False        # an adjective, not a report: "the captured outpost"
     infinitive: bool = False      # "to capture", "trying to take": not done
 
     def holds(self, role: str, start: int, end: int) -> bool:
@@ -77,7 +82,10 @@ class Grammar:
             return False
         prep = token.head
         word = prep.lower_
-        return word in REFERENCE_PREPOSITIONS or (word == "of" and prep.head.lower_ in REFERENCE_HEADS)
+        if word in REFERENCE_PREPOSITIONS or (word == "of" and prep.head.lower_ in REFERENCE_HEADS):
+            return True
+        # "Goma, the provincial capital of North Kivu": the province only says where the town is
+        return word == "of" and prep.head.dep_ == "appos" and prep.head.lower_ in AREA_HEADS
 
     def roles(self, start: int, end: int) -> Roles | None:
         """The agent, patient and source of the trigger at ``[start, end)``; None without a parse."""
@@ -93,22 +101,21 @@ class Grammar:
     def _verb_roles(self, verb: Any, start: int, end: int) -> Roles:
         roles = Roles(verb=True)
         roles.negated = _negated(verb)
+        roles.modifier = verb.dep_ == "amod"
         roles.infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
         passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
-        place_subject = verb.lemma_ in PLACE_SUBJECT_LEMMAS
+        place_subject = verb.lemma_ in PLACE_SUBJECT_LEMMAS or verb.lower_ in PLACE_SUBJECT_FORMS
         for child in verb.children:
             if child.idx >= start and child.idx < end:
                 continue      # inside the trigger phrase itself ("took control of")
             if child.dep_ in SUBJECTS:
-                (roles.patient if place_subject else roles.agent).append(_phrase(child))
-            elif child.dep_ in PASSIVE_SUBJECTS:
-                roles.patient.append(_phrase(child))
-            elif child.dep_ in OBJECTS:
-                roles.patient.append(_phrase(child))
+                (roles.patient if place_subject else roles.agent).extend(_phrase(child))
+            elif child.dep_ in PASSIVE_SUBJECTS or child.dep_ in OBJECTS:
+                roles.patient.extend(_phrase(child))
             elif child.dep_ == "agent":
-                roles.agent.extend(_phrase(o) for o in child.children if o.dep_ == "pobj")
+                roles.agent.extend(r for o in child.children if o.dep_ == "pobj" for r in _phrase(o))
         for prep, internal in _prepositions(verb, start, end):
-            objects = [_phrase(o) for o in prep.children if o.dep_ == "pobj"]
+            objects = [r for o in prep.children if o.dep_ == "pobj" for r in _phrase(o)]
             word = prep.lower_
             if internal and word == "of":
                 # "came under the control of X", "fell into the hands of X" / "took control of X"
@@ -129,9 +136,9 @@ class Grammar:
             if child.idx >= start and child.idx < end:
                 continue
             if child.dep_ == "poss" or (child.dep_ == "compound" and child.i < noun.i):
-                roles.agent.append(_phrase(child))    # "the Taliban's capture", "an RSF attack"
+                roles.agent.extend(_phrase(child))    # "the Taliban's capture", "an RSF attack"
         for prep, _ in _prepositions(noun, start, end):
-            objects = [_phrase(o) for o in prep.children if o.dep_ == "pobj"]
+            objects = [r for o in prep.children if o.dep_ == "pobj" for r in _phrase(o)]
             word = prep.lower_
             if word == "by":
                 roles.agent.extend(objects)
@@ -161,10 +168,22 @@ def _governing_verb(noun: Any) -> Any | None:
     return None
 
 
-def _phrase(token: Any) -> Range:
-    """The noun phrase a token heads, with its coordinated and appositive parts, up to a relative clause."""
-    kept = [t for t in token.subtree if not _in_clause(t, token)]
-    return (min(t.idx for t in kept), max(t.idx + len(t.text) for t in kept))
+def _phrase(token: Any) -> list[Range]:
+    """The noun phrase a token heads, with its coordinated and appositive parts, up to a relative clause: one
+    range per run of consecutive words (an apposition after the verb, "Two more fell: Sharana and Qalat", is a
+    second run, and the verb between stays outside)."""
+    kept = sorted(t.i for t in token.subtree if not _in_clause(t, token))
+    runs: list[Range] = []
+    doc = token.doc
+    start = prev = kept[0]
+    for i in kept[1:] + [None]:
+        if i is not None and i == prev + 1:
+            prev = i
+            continue
+        runs.append((doc[start].idx, doc[prev].idx + len(doc[prev].text)))
+        if i is not None:
+            start = prev = i
+    return runs
 
 
 def _in_clause(token: Any, top: Any) -> bool:
@@ -195,12 +214,12 @@ def _inherited_subject(verb: Any) -> list[Range]:
     token = verb
     for _ in range(4):
         if token.dep_ == "relcl":
-            return [_phrase(token.head)]
+            return _phrase(token.head)
         if token.dep_ not in SHARES_SUBJECT or token.head.i == token.i:
             return []
         token = token.head
         subjects = [c for c in token.children if c.dep_ in SUBJECTS]
         if subjects:
-            return [_phrase(subjects[0])]
+            return _phrase(subjects[0])
     return []
 

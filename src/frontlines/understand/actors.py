@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator
 import yaml
 from rapidfuzz import fuzz
 
-from frontlines.model import Actor, ActorMention, Article, Sentence
+from frontlines.model import INTER_CODES, Actor, ActorMention, Article, Sentence
 from frontlines.understand.countries import country_words
 from frontlines.understand.generic_actors import is_generic
 
@@ -35,6 +35,14 @@ _RIGHT = r"(?![\w])"
 REACH = 4   # sentences a pronoun or generic reference reaches back, at most
 _WORD_TOKEN = re.compile(r"[\w'\u2019.-]+")
 _WORD = re.compile(r"[A-Z][a-z]{4,}\w*")
+# Capitalised words before a cue that are not an organisation's name ("Some rebels", "Armed militants").
+_NOT_A_NAME = {"the", "a", "an", "some", "armed", "several", "many", "suspected", "local", "islamist", "islamic",
+               "jihadist", "rebel", "militant", "these", "those", "two", "three", "dozens", "hundreds", "other",
+               "foreign", "unidentified", "unknown", "in", "on", "at", "by", "and", "but", "when", "as", "after",
+               "allied", "rival", "pro-government", "anti-government", "government", "ethnic", "tribal", "its",
+               "their", "his", "her", "heavily", "masked", "gunmen", "more", "said", "say", "says", "fundamentalist",
+               "extremist", "radical", "hardline", "militant", "insurgent", "separatist", "jihadi", "muslim",
+               "christian", "sunni", "shia", "shiite", "former", "new", "young", "most", "all", "many", "few"}
 
 
 @dataclass
@@ -57,6 +65,8 @@ class ActorDictionary:
     reference_candidates: list[str] = field(default_factory=list)
     pronouns: list[str] = field(default_factory=list)
     country_phrases: dict[str, str] = field(default_factory=dict)   # force word -> generic actor id
+    organisation_cues: dict[str, str] = field(default_factory=dict)  # cue word -> ACLED type of an unknown org
+    organisation_words: set[str] = field(default_factory=set)      # words an organisation's own name ends in
     fuzzy_threshold: float = 88.0
 
     def get(self, actor_id: str) -> Actor | None:
@@ -123,6 +133,11 @@ def _load_actors(path: str) -> ActorDictionary:
     dictionary.reference_phrases = [str(p) for p in references.get("phrases", [])]
     dictionary.reference_candidates = [str(c) for c in references.get("candidates", [])]
     dictionary.pronouns = [str(p) for p in raw.get("pronouns", [])]
+    for kind, words in (raw.get("organisation_cues") or {}).items():
+        if kind not in INTER_CODES:   # the ACLED actor types
+            raise ValueError(f"{path}: organisation_cues: {kind!r} is not an ACLED actor type")
+        dictionary.organisation_cues.update({str(w).casefold(): kind for w in words})
+    dictionary.organisation_words = {str(w).casefold() for w in raw.get("organisation_words") or []}
     for actor_id, words in (raw.get("country_phrases") or {}).items():
         if actor_id not in dictionary.actors or not is_generic(dictionary.actors[actor_id]):
             raise ValueError(f"{path}: country_phrases: {actor_id!r} is not a generic actor of the dictionary")
@@ -165,6 +180,9 @@ class ActorMatcher:
         self._references = _pattern(dictionary.reference_phrases, re.IGNORECASE)
         self._pronouns = _pattern(dictionary.pronouns, re.IGNORECASE)
         self._force_words = _pattern(dictionary.country_phrases, re.IGNORECASE)
+        cues = "|".join(sorted((re.escape(c) for c in dictionary.organisation_cues), key=len, reverse=True))
+        self._organisation = re.compile(r"\b(?P<name>(?-i:(?:[A-Z][\w'\u2019-]*\s+){1,4}))(?P<cue>" + cues + r")\b",
+                                        re.IGNORECASE) if cues else None
 
     def find(self, article: Article) -> list[ActorMention]:
         """Every actor mention in the article, resolved where the article allows it."""
@@ -177,6 +195,8 @@ class ActorMatcher:
             inside = _Taken((n.start, n.end) for n in national)
             spans = [s for s in spans if not inside.overlaps(s.start, s.end)] + national
         spans += self._fuzzy(text, spans)
+        places = _Taken((p.start, p.end) for p in article.places)   # "Kunduz fighters" are fighters in Kunduz
+        spans += self._organisations(text, spans, blocked, places)
         spans += self._generic(text, spans)
         spans.sort(key=lambda s: s.start)
         sentences = [index.at(span.start) for span in spans]
@@ -220,6 +240,30 @@ class ActorMatcher:
                         actor_id = self.dictionary.country_phrases[_squash(match.group(0)).casefold()]
                         found.append(_Span(start, match.end(), f"{actor_id}:{iso2}", "alias"))
                     break
+        return found
+
+    def _organisations(self, text: str, taken: list[_Span], blocked: "_Taken", places: "_Taken") -> list[_Span]:
+        """"Ambazonian separatists", "Mai-Mai Yakutumba fighters": an organisation the dictionary does not know,
+        by its capitalised name before a cue word, as an actor ``org:<type>:<name>`` (see :func:`organisation`)."""
+        if self._organisation is None:
+            return []
+        occupied = _Taken((s.start, s.end) for s in taken)
+        countries = country_words()
+        found = []
+        for match in self._organisation.finditer(text):
+            words = match.group("name").split()
+            while words and words[0].casefold() in _NOT_A_NAME:
+                words = words[1:]
+            if not words or " ".join(words).casefold() in countries or words[-1].casefold() in countries:
+                continue   # "Sudanese militias" is a country phrase; "Some rebels" names nobody
+            start = match.start("name") + match.group("name").index(words[0])
+            if occupied.overlaps(start, match.end()) or blocked.overlaps(start, match.end()) \
+                    or places.overlaps(start, match.start("cue")):
+                continue
+            cue = match.group("cue").casefold()
+            found.append(_Span(start, match.end(), organisation_id(self.dictionary.organisation_cues[cue],
+                                                                   " ".join(words), cue,
+                                                                   self.dictionary.organisation_words), "organisation"))
         return found
 
     def _fuzzy(self, text: str, taken: list[_Span]) -> list[_Span]:
@@ -318,6 +362,16 @@ class _SentenceIndex:
         if i >= 0 and offset < self.sentences[i].end:
             return self.sentences[i]
         return None
+
+
+def organisation_id(kind: str, name: str, cue: str, organisation_words: set[str]) -> str:
+    """The id of an organisation the dictionary does not know: ``org:<ACLED type>:<display name>``. The display
+    name is the organisation's own when it ends in an organisation word ("Zintan Brigade"), else name + cue
+    ("Ambazonian Separatists")."""
+    name = _squash(name)
+    if name.split()[-1].casefold() not in organisation_words:
+        name = f"{name} {cue.title()}"
+    return f"org:{kind}:{name}"
 
 
 def _squash(name: str) -> str:

@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from frontlines.model import Actor
+from frontlines.model import INTER_CODES, Actor
 from frontlines.understand.countries import Country, country, load_countries
 
 STATE_FORCES_FILE = Path(__file__).resolve().parents[1] / "data" / "state_forces.csv"
@@ -113,6 +113,8 @@ class ActorIndex(dict):
         return key if key in self else actor_id
 
     def _make(self, key: str) -> Actor | None:
+        if key.startswith("org:"):
+            return organisation(key)
         generic, _, rest = key.partition(":")
         base = dict.get(self, generic)
         if not rest or base is None or not is_generic(base):
@@ -126,6 +128,15 @@ class ActorIndex(dict):
         name = base.name.format(country=written, years=f" ({years})" if years else "")
         roles = [("External/Other forces", None, None)] if where == "abroad" else list(base.roles)
         return Actor(id=key, name=name, roles=roles, country=c.iso2)
+
+
+def organisation(key: str) -> Actor | None:
+    """The actor behind ``org:<ACLED type>:<name>``: an organisation the dictionary does not know, of the type its
+    cue word gave ("Ambazonian separatists": a Rebel group)."""
+    _, kind, name = (key.split(":", 2) + ["", ""])[:3]
+    if kind not in INTER_CODES or not name:
+        return None
+    return Actor(id=key, name=name, roles=[(kind, None, None)])
 
 
 def _is_state(actor: Actor) -> bool:

@@ -3,8 +3,9 @@
 ``gazetteer-<fingerprint>.sqlite`` in the cache dir holds the places (one row each, by index), the names
 (name key -> place indices, in the order they were added), every country's fuzzy-matching block, the small
 tables (demonyms, never-a-place names, common words, short all-caps names, national capitals) and a trie of
-every name key (``marisa-trie``) for finding names in a text. The fingerprint covers the data files, the
-registry packages' versions and this format: editing a curated table makes a new file.
+every name key (``marisa-trie``) for finding names in a text. The fingerprint covers the data files, the code
+that builds the tables, the registry packages' versions and this format: editing a curated table or a build rule
+makes a new file.
 
 The file is opened read-only and memory-mapped: the OS pages in the parts a process touches and shares them
 between worker processes. It is written whole or not at all (a temporary file renamed into place, under a lock
@@ -64,6 +65,9 @@ def write_cache_file(path: Path, write: Callable[[BinaryIO], Any]) -> bool:
 def data_fingerprint() -> str:
     """A hash of what the gazetteer is built from: the data tables, the registry packages, this format."""
     digest = hashlib.sha256(str(FORMAT_VERSION).encode())
+    here = Path(__file__).resolve().parent
+    for code in ("sources.py", "build.py", "names.py"):   # how the tables are built: a changed rule, a new file
+        digest.update((here / code).read_bytes())
     for path in sorted(sources.DATA.iterdir()):
         if path.is_file() and path.suffix != ".md":   # the tables, not their documentation
             digest.update(path.name.encode() + path.read_bytes())

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from collections import Counter
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import yaml
 
@@ -246,6 +246,53 @@ def _centroid(info: dict) -> tuple[float, float] | None:
     return round(point.y, 5), round(point.x, 5)
 
 
+# Words a first-level area's name carries in one source and not the other ("Northern Darfur" / "North Darfur",
+# "Sinnar" / "Sennar State", "Shamal Kurdufan" / "North Kordofan").
+_AREA_WORDS = {"state", "province", "region", "division", "governorate", "department", "prefecture", "county",
+               "district", "wilayah", "muhafazah", "oblast", "the", "al", "el", "as", "ash", "ad", "an", "ar", "at"}
+_COMPASS = {"northern": "north", "southern": "south", "eastern": "east", "western": "west", "central": "central",
+            "shamal": "north", "janub": "south", "gharb": "west", "sharq": "east", "wasat": "central"}
+
+
+def _area_sound(name: str) -> str:
+    from frontlines.understand.places.names import name_key, sound_key
+
+    words = [_COMPASS.get(w, w) for w in name_key(name).replace("-", " ").split() if w not in _AREA_WORDS]
+    return " ".join(sound_key(w) for w in words)
+
+
+def _paired_by_sound(admin1_names: dict[str, str], subdivisions: list[Any], by_name: dict, by_code: dict
+                     ) -> dict[str, Any]:
+    """GeoNames admin1 areas and ISO 3166-2 subdivisions of one country that neither name nor code pairs, paired
+    when their names sound alike ("Al Jazirah" / "Gezira", "Northern Darfur" / "North Darfur"): the ISO one then
+    has the GeoNames area's point instead of none. Each pair must be the other's single best match."""
+    from rapidfuzz import fuzz
+
+    from frontlines.understand.places.names import name_key
+
+    named = {sub.code for code, name in admin1_names.items()
+             for sub in [by_name.get((code.split(".", 1)[0], name_key(name))) or by_code.get(code)] if sub}
+    left_gn: dict[str, list[tuple[str, str]]] = {}
+    for code, name in admin1_names.items():
+        country = code.split(".", 1)[0]
+        if not (by_name.get((country, name_key(name))) or by_code.get(code)):
+            left_gn.setdefault(country, []).append((code, _area_sound(name)))
+    pairs: dict[str, Any] = {}
+    for sub in subdivisions:
+        if sub.code in named or sub.country_code not in left_gn:
+            continue
+        key = _area_sound(sub.name)
+        scored = sorted(((fuzz.ratio(key, sound), code) for code, sound in left_gn[sub.country_code]), reverse=True)
+        if not scored or scored[0][0] < 65 or (len(scored) > 1 and scored[1][0] >= scored[0][0] - 5):
+            continue
+        code = scored[0][1]
+        rivals = [fuzz.ratio(_area_sound(other.name), dict(left_gn[sub.country_code])[code]) for other in subdivisions
+                  if other.country_code == sub.country_code and other.code != sub.code and other.code not in named]
+        if all(r < scored[0][0] for r in rivals) and code not in pairs:
+            pairs[code] = sub
+    return pairs
+
+
 def _median(coords: list[tuple[float, float]]) -> tuple[float | None, float | None]:
     if not coords:
         return None, None
@@ -270,11 +317,13 @@ def subdivision_entries(admin1_points: dict[str, list[tuple[float, float]]],
     by_name = {(s.country_code, name_key(s.name)): s for s in subdivisions}
     by_code = {f"{s.country_code}.{s.code.split('-', 1)[1]}": s for s in subdivisions}
     used: set[str] = set()
+    by_sound = _paired_by_sound({c: n for c, n in (admin1_names or {}).items() if admin1_points.get(c)},
+                                subdivisions, by_name, by_code)
     for code, name in sorted((admin1_names or {}).items()):
         country = code.split(".", 1)[0]
         if country == "AF" or not admin1_points.get(code):
             continue
-        sub = by_name.get((country, name_key(name))) or by_code.get(code)
+        sub = by_name.get((country, name_key(name))) or by_code.get(code) or by_sound.get(code)
         if sub is not None and sub.code in used:
             sub = None
         lat, lon = _middle(admin1_points[code], trim=0.0)  # towns crowd the south of Canada's provinces: keep the north
