@@ -46,7 +46,7 @@ def test_each_capture_is_one_overtaking_by_the_taliban_from_state_forces(annotat
                                                                         key, place, words, first, last):
     [mention] = [m for m in _mentions(annotated_seeds, key, place) if m.sub_event_type == OVERTAKES]
     assert mention.actor1 == "Taliban" and mention.actor2 in AFGHAN_STATE
-    assert first <= mention_day(mention) <= last
+    assert first <= mention_day(mention, annotated_seeds[key].published) <= last
     assert any(words in e.text for e in mention.evidence)
     assert all(annotated_seeds[key].text[e.start:e.end] == e.text for e in mention.evidence)
     [event] = [e for e in seed_events if e.location == place and e.sub_event_type == OVERTAKES]

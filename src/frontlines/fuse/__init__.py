@@ -1,7 +1,11 @@
 """Fusion: mentions of one event across articles become one :class:`Event` with all its sources.
 
 Two mentions are one event when they have the same sub-event type, the same place (or a town and the
-province it is the seat of), overlapping date windows (a day's slack) and no conflicting actor1.
+province it is the seat of), overlapping date windows (a day's slack) and no conflicting actor1. A change of
+hands is one event per real change: reports of the same place, kind and new holder join within
+``CHANGE_WINDOW`` whatever day each gives (or none), unless a change to another holder lies between them (lost,
+then retaken, is two events). The event's day is the one its dated reports support best, day-precise reports
+outweighing vaguer ones; a month or a year gives no day at all (never the month's last day).
 Fusion is incremental: only mentions not yet linked to an event are placed, each looked up by its date
 window (``events_near``), never against all pairs; only the events they touch are rebuilt.
 """
@@ -22,12 +26,16 @@ from frontlines.storage import events as event_queries
 from frontlines.understand.text import fold as _fold
 from frontlines.understand.countries import country
 
-SLACK = timedelta(days=1)       # the widest slack any type allows (index look-ups use it)
+CHANGE_WINDOW = timedelta(days=10)   # reports of one change of hands may disagree on its day by this much
+SLACK = CHANGE_WINDOW           # the widest slack any type allows (index look-ups use it)
 SYMMETRIC = {"Armed clash"}   # who is actor1 in a clash is the reporter's choice
 CHUNK = 20_000                  # mentions placed per transaction (bounds fusion's memory) ...
 GROUP = 20_000                  # ... and, about, events rebuilt and saved at a time
 EVIDENCE_KEPT = 50              # source sentences kept on an event (all stay on its mentions)
-WINDOW_IS_A_DAY = 7             # a window up to a week dates the event to its start; longer ones mean "by then"
+WINDOW_IS_A_DAY = 7             # a window up to a week dates the event to its start; a longer one gives no day
+# How much one independent source's report weighs in the choice of a day, by its time precision: a day-precise
+# report outweighs any number of week-long ones that only contain that day.
+DAY_WEIGHT = {1: 1.0, 2: 0.1, 3: 0.0}
 
 __all__ = ["fusion_stage", "fuse", "compatible", "build_event", "mention_day"]
 
@@ -121,18 +129,48 @@ class MentionIndex:
         return sorted({k for key in _keys(mention) for k in self.buckets.get(key, ())})
 
     def fits(self, mention: EventMention, event_key: str, taxonomy: Taxonomy) -> bool:
-        """Is ``mention`` compatible with every mention of the event?"""
-        return all(compatible(mention, m, taxonomy) for m in self.kinds[event_key].values())
+        """Is ``mention`` compatible with every mention of the event, with no change of hands to another holder
+        between them?"""
+        if not all(compatible(mention, m, taxonomy) for m in self.kinds[event_key].values()):
+            return False
+        return mention.sub_event_type not in TERRITORY or not self._change_between(mention, event_key)
+
+    def _change_between(self, mention: EventMention, event_key: str) -> bool:
+        """Does another holder take the place on a day strictly between this report's day and the event's days?"""
+        days = [d for d in (mention_day(m) for m in self.kinds[event_key].values()) if d]
+        day = mention_day(mention)
+        if day is None or not days:
+            return False
+        low, high = min(days + [day]), max(days + [day])
+        if high - low < timedelta(days=2):
+            return False
+        for kind in TERRITORY:
+            for key in {k for key in _keys_of(kind, mention.place) for k in self.buckets.get(key, ())}:
+                if key == event_key:
+                    continue
+                for other in self.kinds[key].values():
+                    other_day = mention_day(other)
+                    if other_day and low < other_day < high and other.actor1 and other.actor1 != mention.actor1 \
+                            and same_place(other.place, mention.place):
+                        return True
+        return False
 
 
 def _sharing_keys(store: Store, new: list[EventMention]) -> list[tuple[str, str]]:
     """(sub-event type, place id) of every stored place that shares an index key with a new mention: only
     stored mentions with one of these can meet a new one (the store's places are those named so far, a
     gazetteer-bounded few, not one per article)."""
-    wanted = {key for m in new for key in _keys(m)}
-    kinds = sorted({m.sub_event_type for m in new if m.place is not None})
+    wanted = {key for m in new if m.place is not None for kind in _kinds_met(m.sub_event_type)
+              for key in _keys_of(kind, m.place)}
+    kinds = sorted({kind for m in new if m.place is not None for kind in _kinds_met(m.sub_event_type)})
     return [(kind, place.id) for place in store.places() for kind in kinds
             if any(key in wanted for key in _keys_of(kind, place))]
+
+
+def _kinds_met(kind: str) -> tuple[str, ...]:
+    """The sub-event types whose events a new mention must see: for a change of hands, every change of hands at
+    its place (another holder's capture between two reports splits them)."""
+    return TERRITORY if kind in TERRITORY else (kind,)
 
 
 def _signature(m: EventMention) -> tuple:
@@ -222,11 +260,20 @@ def _window(m: EventMention) -> tuple[date | None, date | None]:
     return m.date_start, m.date_end or m.date_start
 
 
-def mention_day(m: EventMention) -> date | None:
-    """The one day a mention dates its event to: a short window's start, a long window's end."""
+def mention_day(m: EventMention, published: date | None = None) -> date | None:
+    """The one day a mention dates its event to: a window up to a week dates it to its start. A longer one (a month,
+    a year) gives no day, never its last one; but one that ends on its article's ``published`` day (the report
+    gives no day of its own, "in recent weeks", "this month") dates it to that day: by then it had happened."""
     if m.date_start is None:
         return None
-    return m.date_start if _width(m) <= WINDOW_IS_A_DAY else (m.date_end or m.date_start)
+    if _width(m) <= WINDOW_IS_A_DAY:
+        return m.date_start
+    return m.date_end if published is not None and m.date_end == published else None
+
+
+def _day_of(m: EventMention, sources: dict[str, dict[str, Any]]) -> date | None:
+    """:func:`mention_day` with the publication day of the mention's article."""
+    return mention_day(m, (sources.get(m.article_id) or {}).get("published"))
 
 
 def compatible(a: EventMention, b: EventMention, taxonomy: Taxonomy | None = None) -> bool:
@@ -237,6 +284,8 @@ def compatible(a: EventMention, b: EventMention, taxonomy: Taxonomy | None = Non
         return False   # an undated report of a change of hands joins the dated event of it; of fighting, not
     if a.date_start is not None and b.date_start is not None:
         slack = timedelta(days=(taxonomy or load_taxonomy()).slack(a.sub_event_type))
+        if a.sub_event_type in TERRITORY:
+            slack = max(slack, CHANGE_WINDOW)   # one change of hands, whatever day each report gives
         a_low, a_high = _window(a)
         b_low, b_high = _window(b)
         if a_low - slack > b_high or b_low - slack > a_high:
@@ -269,7 +318,7 @@ def build_event(mentions: list[EventMention], sources: dict[str, dict[str, Any]]
     most precise place, ACLED's lowest death toll, all sources."""
     mentions = sorted(mentions, key=_order)
     best = mentions[0]
-    day = consensus_day(mentions, sources)
+    day = consensus_day(mentions, sources) or _middle_day(mentions)
     place = min((m.place for m in mentions if m.place), key=_place_rank, default=None)
     actor1 = _most_common([m.actor1 for m in mentions]) or best.actor1
     actor2 = _most_common([m.actor2 for m in mentions])
@@ -306,7 +355,7 @@ def build_event(mentions: list[EventMention], sources: dict[str, dict[str, Any]]
         first_reported=min(published) if published else None,
         disagreements=_disagreements(mentions),
         mention_ids=sorted(m.id for m in mentions),
-        alt_dates=sorted({mention_day(m).isoformat() for m in mentions if m.date_start and mention_day(m) != day}),
+        alt_dates=sorted({d.isoformat() for d in (_day_of(m, sources) for m in mentions) if d and d != day}),
     )
     event.tier, event.claimed_by = tier(mentions, sources)
     event.notes = notes_for(event, taxonomy)
@@ -314,18 +363,41 @@ def build_event(mentions: list[EventMention], sources: dict[str, dict[str, Any]]
 
 
 def consensus_day(mentions: list[EventMention], sources: dict[str, dict[str, Any]]) -> date | None:
-    """The day of an event its reports agree on: among the most precise dated reports, the day the most independent
-    sources give (wire copies count once), the earliest on a tie. One outlet's stray day does not move an event
-    three others date alike; the other days stay in ``alt_dates``."""
-    dated = [m for m in mentions if m.date_start]
+    """The day of an event its reports agree on. Each day the most precise reports give is a candidate; each
+    independent source (wire copies count once) supports the candidates its window holds, with the weight of its
+    precision (``DAY_WEIGHT``: a day-precise report outweighs week-long ones) times the coder's confidence in the
+    report (a day read in the sentence itself beats one borrowed from the paragraph); the best-supported day wins,
+    the earliest on a tie. One outlet's stray day does not move an event three others date alike; the other days stay in
+    ``alt_dates``. None when no report gives a day (a month or a year alone never dates an event)."""
+    days = {m.id or str(i): _day_of(m, sources) for i, m in enumerate(mentions)}
+    dated = [(m, days[m.id or str(i)]) for i, m in enumerate(mentions) if days[m.id or str(i)]]
     if not dated:
         return None
-    finest = min(m.time_precision or 9 for m in dated)
-    votes: dict[date, set[str]] = {}
-    for m in dated:
-        if (m.time_precision or 9) == finest:
-            votes.setdefault(mention_day(m), set()).add((sources.get(m.article_id) or {}).get("dup_group") or m.article_id)
-    return min(votes, key=lambda d: (-len(votes[d]), d))
+    finest = min(m.time_precision or 9 for m, _ in dated)
+    candidates = {day for m, day in dated if (m.time_precision or 9) == finest}
+    support: dict[str, dict[date, float]] = {}
+    for m in mentions:
+        if m.date_start is None:
+            continue
+        weight = DAY_WEIGHT.get(m.time_precision or 3, 0.0) * (m.confidence or 1.0)
+        low, high = (m.date_start, m.date_start) if (m.time_precision or 3) == 1 else _window(m)
+        source = support.setdefault((sources.get(m.article_id) or {}).get("dup_group") or m.article_id, {})
+        for day in candidates:
+            if low <= day <= high:
+                source[day] = max(source.get(day, 0.0), weight)
+    score = {day: sum(s.get(day, 0.0) for s in support.values()) for day in candidates}
+    return min(candidates, key=lambda d: (-score[d], d))
+
+
+def _middle_day(mentions: list[EventMention]) -> date | None:
+    """For fighting, a strike, an attack that its reports date only by a month or a longer window: the middle of the
+    narrowest (time precision 3 says it is no day), so that it stands inside its window on a map or a timeline,
+    never on the window's last day. A change of hands gets none: control would change on a day nobody gave."""
+    windows = [m for m in mentions if m.date_start and m.sub_event_type not in TERRITORY]
+    if not windows:
+        return None
+    narrowest = min(windows, key=lambda m: (_width(m), m.date_start))
+    return narrowest.date_start + timedelta(days=_width(narrowest) // 2)
 
 
 def tier(mentions: list[EventMention], sources: dict[str, dict[str, Any]]) -> tuple[str, str | None]:
