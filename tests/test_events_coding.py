@@ -410,3 +410,10 @@ def test_a_town_in_a_province_named_like_its_capital_is_one_event_at_the_town(co
     text = "A photographer was killed in clashes between the Taliban and Afghan forces in Spin Boldak in Kandahar."
     mentions = coder.code(annotate(text, {"Spin Boldak": spin, "Kandahar": kandahar}))
     assert [(m.sub_event_type, m.place.name) for m in mentions] == [("Armed clash", "Spin Boldak")]
+
+
+def test_an_event_at_a_lone_place_in_a_country_the_article_is_not_about_is_not_coded(coder):
+    pale = Place("t:pale", "Pale", "town", "BA", lat=43.8, lon=18.6)
+    text = "The Taliban captured Kunduz on Sunday. Taliban fighters also shelled Pale, officials in Kunduz said."
+    mentions = coder.code(annotate(text, {"Kunduz": KUNDUZ, "Pale": pale}))
+    assert [m.place.name for m in mentions] == ["Kunduz"]

@@ -173,3 +173,9 @@ def test_an_organisation_the_dictionary_does_not_know_fights_as_itself(coder, nl
     article.actors = ActorMatcher(load_actors()).find(article)
     [mention] = coder.code(article)
     assert (mention.sub_event_type, mention.actor1, mention.actor2) == ("Armed clash", "Zumbo Valley Insurgents", ARMY)
+
+
+def test_a_strike_on_positions_near_a_town_is_located_by_the_town(coder, nlp):
+    text = "Afghan forces aircraft struck Taliban positions near Kunduz on Saturday."
+    [mention] = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
+    assert (mention.sub_event_type, mention.place) == ("Air/drone strike", KUNDUZ)

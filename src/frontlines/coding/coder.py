@@ -108,6 +108,7 @@ class EventCoder:
                  country_focus: str | None = None) -> None:
         self.patterns, self.taxonomy, self.actors = patterns, taxonomy, actors
         self.country_focus = country_focus
+        self._countries: set[str] = set()   # the countries the article being coded is about
         self._clash = next((c for c in patterns.classes if c.sub_event_type == "Armed clash"), None)
 
     # -- article -----------------------------------------------------------------------------
@@ -117,6 +118,7 @@ class EventCoder:
         grammar = Grammar(article.doc) if getattr(article, "doc", None) is not None else None
         views = [self._view(article, s, by_sentence, grammar) for s in article.sentences]
         dominant = self._dominant_actor(article)
+        self._countries = _article_countries(article)
         anchors: dict[str, Anchor] = {}
         found: list[EventMention] = []
         for i, view in enumerate(views):
@@ -222,6 +224,8 @@ class EventCoder:
         for span in places:
             place_mention: PlaceMention = span.item
             place = place_mention.place
+            if place.country and self._countries and place.country not in self._countries:
+                continue    # a lone name in a country the article is not about ("Pale" in a Myanmar report)
             actor1 = self._specific(actor_id, place.country, day)
             if actor1 is None:
                 continue    # a generic actor ("the army") in a place of no known country
@@ -312,8 +316,8 @@ class EventCoder:
         if roles is not None and roles.patient:
             spans = [s for s in view.places if roles.holds("patient", s.item.start, s.item.end)
                      and not _in_dateline(view, s.item.start)
-                     and not view.grammar.is_reference(s.item.start, s.item.end)]
-            if spans:
+                     and not view.grammar.is_reference(s.item.start, s.item.end, near=cls.territory)]
+            if any(s.item.place.kind != "country" for s in spans):
                 return spans
         if trigger.phrase in cls.place_before or (cls.territory and self._passive(view.tokens, trigger)):
             subject = self._subject(view, trigger, cls, taken)
@@ -623,6 +627,20 @@ def _reference_day(article: Article) -> date | None:
     that also speaks of January 2025 (None when it names no day)."""
     days = [d.date_end or d.date_start for d in article.dates if d.date_start and (d.precision or 1) <= 2]
     return max(days) if days else None
+
+
+def _article_countries(article: Article) -> set[str]:
+    """The countries an article is about: those it names as countries, those two or more of its place names lie
+    in, and the country most of its places lie in. An event at a place elsewhere (one name, never its country)
+    is most likely a misread name. Empty (no check) when the article names no place with a country."""
+    located = [m.place for m in article.places if m.place and m.place.country]
+    named = Counter(p.country for p in located if p.kind != "country")
+    if not named:
+        return set()
+    top = max(named.values())
+    countries = {p.country for p in located if p.kind == "country"}
+    distinct = Counter(country for country, _ in {(p.country, p.id) for p in located if p.kind != "country"})
+    return countries | {c for c, n in distinct.items() if n >= 2} | {c for c, n in named.items() if n == top}
 
 
 def _base(actor_id: str) -> str:

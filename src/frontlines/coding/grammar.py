@@ -75,14 +75,15 @@ class Grammar:
                 return token
         return tokens[0] if tokens else None
 
-    def is_reference(self, start: int, end: int) -> bool:
-        """Is the phrase at ``[start, end)`` a reference point ("150 km south-west of Kabul", "near Kandahar")?"""
+    def is_reference(self, start: int, end: int, near: bool = True) -> bool:
+        """Is the phrase at ``[start, end)`` a reference point ("150 km south-west of Kabul"; with ``near``, also
+        "near Kandahar": what was *taken* near a town is not the town, though fighting near it is located by it)?"""
         token = self.head(start, end) if self.parsed else None
         if token is None or token.dep_ != "pobj":
             return False
         prep = token.head
         word = prep.lower_
-        if word in REFERENCE_PREPOSITIONS or (word == "of" and prep.head.lower_ in REFERENCE_HEADS):
+        if (near and word in REFERENCE_PREPOSITIONS) or (word == "of" and prep.head.lower_ in REFERENCE_HEADS):
             return True
         # "Goma, the provincial capital of North Kivu": the province only says where the town is
         return word == "of" and prep.head.dep_ == "appos" and prep.head.lower_ in AREA_HEADS
