@@ -5,7 +5,10 @@
 
 ``--load`` is a bounded local load test instead: a real `frontlines serve` process on 127.0.0.1 (nothing else is
 ever addressed), ``--total`` requests (a mix of the pages below, JSON and HTML) sent ``--concurrency`` at a time;
-prints p50, p99, the slowest request, requests per second and the errors (any status but 200, any transport error).
+prints p50, p95, p99, the slowest request, requests per second and the errors (any status but 200, any transport
+error). In the same run, on a fresh server, ``--baseline`` requests of the same mix are sent one at a time: on a
+shared machine the ratio of the burst's p99 to that baseline says more than the milliseconds do. ``--repeat``
+runs the whole test that many times (each on fresh servers) and prints the medians.
 
 Builds a throwaway store in a temporary folder (events spread over 2021 across 34 made-up provinces with
 rectangular boundaries, 400 controlled places), then times requests in-process through FastAPI's TestClient
@@ -140,6 +143,9 @@ def scenarios(rng: random.Random, n: int) -> dict[str, list[str]]:
 LOOPBACK = "127.0.0.1"
 
 
+MIX = [*scenarios(random.Random(0), 0), "event pages (JSON)", "the map page, the overview, the Battles table (HTML)"]
+
+
 def load_urls(rng: random.Random, total: int) -> list[str]:
     """``total`` requests, the scenarios' pages in turn, plus event pages, the map page and the overview (a map
     day comes back after 182 requests for it, so some SVGs are answered from the cache, as for a real user)."""
@@ -230,26 +236,40 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def load_test(db: Path, total: int, concurrency: int) -> None:
+def serve_mix(db: Path, urls: list[str], concurrency: int) -> tuple[list[float], list[str], float, float]:
+    """``urls`` sent to a fresh `frontlines serve` (warmed up first: query plans and templates, as a server that
+    has run a while), ``concurrency`` at a time: latencies (ms), errors, wall time (s), server CPU (s)."""
+    import psutil
+
     process, base = start_server(db)
     try:
-        warm = load_urls(random.Random(3), 40)
-        asyncio.run(burst(base, warm, 4))   # first query plans and templates, as a server that has run a while
-        import psutil
-
+        asyncio.run(burst(base, load_urls(random.Random(3), 40), 4))
         server = psutil.Process(process.pid)
         before = sum(server.cpu_times()[:2])
-        times, errors, wall = asyncio.run(burst(base, load_urls(random.Random(11), total), concurrency))
-        server_cpu = sum(server.cpu_times()[:2]) - before
+        times, errors, wall = asyncio.run(burst(base, urls, concurrency))
+        return times, errors, wall, sum(server.cpu_times()[:2]) - before
     finally:
         process.terminate()
         process.wait(10)
-    print(f"load test: {len(times):,} requests, {concurrency} at a time, to {base} (one `frontlines serve` process)")
-    print(f"p50 {percentile(times, 0.5):.0f} ms, p99 {percentile(times, 0.99):.0f} ms, max {max(times):.0f} ms, "
-          f"{len(times) / wall:.0f} requests/s, errors {len(errors)}; server CPU {server_cpu * 1000 / len(times):.1f} ms "
-          f"a request; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+
+
+def load_test(db: Path, total: int, concurrency: int, baseline: int) -> dict[str, float]:
+    """One bounded burst and, on another fresh server, the single-request baseline of the same mix."""
+    alone, _, _, _ = serve_mix(db, load_urls(random.Random(5), baseline), 1)
+    times, errors, wall, cpu = serve_mix(db, load_urls(random.Random(11), total), concurrency)
+    figures = {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "p99": percentile(times, 0.99),
+               "max": max(times), "rps": len(times) / wall, "errors": len(errors), "cpu_ms": cpu * 1000 / len(times),
+               "alone_p50": percentile(alone, 0.5), "alone_mean": statistics.mean(alone), "load": os.getloadavg()[0]}
+    figures["ratio"] = figures["p99"] / figures["alone_mean"]
+    print(f"{len(times):,} requests, {concurrency} at a time: p50 {figures['p50']:.0f} ms, p95 {figures['p95']:.0f} ms, "
+          f"p99 {figures['p99']:.0f} ms, max {figures['max']:.0f} ms, {figures['rps']:.0f} requests/s, errors "
+          f"{len(errors)}; server CPU {figures['cpu_ms']:.1f} ms a request | one at a time ({baseline}): mean "
+          f"{figures['alone_mean']:.1f} ms, p50 {figures['alone_p50']:.1f} ms | p99 / single mean "
+          f"{figures['ratio']:.1f}x | load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on "
+          f"{os.cpu_count()} CPUs", flush=True)
     for error in errors[:10]:
         print("  ", error)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -259,9 +279,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--load", action="store_true", help="the bounded load test against a real server instead")
     parser.add_argument("--total", type=int, default=2000, help="--load: requests in all (at most 20,000)")
     parser.add_argument("--concurrency", type=int, default=20, help="--load: requests at a time (at most 100)")
+    parser.add_argument("--baseline", type=int, default=200, help="--load: requests sent one at a time (baseline)")
+    parser.add_argument("--repeat", type=int, default=1, help="--load: run the test this many times (at most 10)")
     args = parser.parse_args(argv)
     if args.load:
         args.total, args.concurrency = min(args.total, 20_000), max(1, min(args.concurrency, 100))
+        args.baseline, args.repeat = max(1, min(args.baseline, 2000)), max(1, min(args.repeat, 10))
         if "--events" not in (argv if argv is not None else sys.argv):
             args.events = 4000
     with tempfile.TemporaryDirectory(prefix="frontlines-web-bench-") as folder:
@@ -271,7 +294,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"store: {args.events:,} synthetic events, 400 controlled places, 34 boundary areas "
               f"(built in {time.perf_counter() - started:.1f} s)")
         if args.load:
-            load_test(db, args.total, args.concurrency)
+            print(f"load test: a `frontlines serve` process on {LOOPBACK}, {args.total:,} requests of this mix, in turn: "
+                  f"{'; '.join(MIX)}")
+            runs = [load_test(db, args.total, args.concurrency, args.baseline) for _ in range(args.repeat)]
+            if len(runs) > 1:
+                print("median of", len(runs), "runs: " + ", ".join(
+                    f"{key} {statistics.median(r[key] for r in runs):.1f}" for key in runs[0]))
             return
         with TestClient(create_app(db)) as client:
             timed(client, ["/events.json", "/map.json"])  # warm-up: first query plans, template compilation

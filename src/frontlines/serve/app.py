@@ -166,13 +166,26 @@ def plain(value: Any) -> Any:
     return value
 
 
+# What the JSON of a fragment's key ends with ('html":' covers "text_html" too); not starting at the quote,
+# which is everywhere in JSON and makes the search crawl.
+_HTML_KEY_MARKS = tuple(sorted({b'html":'} | {f'{key}":'.encode() for key in HTML_ONLY_KEYS if "html" not in key}))
+
+
 def to_json(data: Any) -> bytes:
     """The JSON of a page: orjson (dates, dataclasses, NaN as null, in C: a map's JSON in a fifth of the time),
-    without the pre-rendered HTML fragments; the standard library for what orjson refuses (lone surrogates)."""
+    without the pre-rendered HTML fragments; the standard library for what orjson refuses (lone surrogates).
+
+    Most pages hold no fragment: their data is encoded as it is, and walked (``drop_html``) only when the JSON
+    may hold one of the keys (``html":`` can only end a key: inside a JSON string the quote is escaped; a key
+    such as ``xhtml`` merely takes the longer way). Walking a map's thousands of values took more of the
+    server's time under load than anything else."""
     import orjson
 
     try:
-        return orjson.dumps(drop_html(data), default=_json_value, option=orjson.OPT_NON_STR_KEYS)
+        out = orjson.dumps(data, default=_json_value, option=orjson.OPT_NON_STR_KEYS)
+        if any(mark in out for mark in _HTML_KEY_MARKS):
+            out = orjson.dumps(drop_html(data), default=_json_value, option=orjson.OPT_NON_STR_KEYS)
+        return out
     except (TypeError, orjson.JSONEncodeError):
         return json.dumps(plain(data), default=_json_value, ensure_ascii=False).encode("utf-8")
 
@@ -227,7 +240,7 @@ def _shown(value: Any) -> Any:
 
 def make_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)   # no stat() of templates per page
     env.filters["fmt"] = _shown
     return env
 

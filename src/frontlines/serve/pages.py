@@ -51,16 +51,16 @@ def as_data(value: Any) -> Any:
     """A record (dataclass) as dicts and lists, like ``dataclasses.asdict`` without its deep copies (the records
     are fresh from the store; a page of events holds thousands of values)."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {name: as_data(v) if isinstance(v, _WALK) or is_dataclass(v) else v
+        return {name: v if type(v) in _LEAVES else as_data(v)
                 for name in _field_names(type(value)) for v in (getattr(value, name),)}
     if isinstance(value, (list, tuple)):
-        return [as_data(v) if isinstance(v, _WALK) or is_dataclass(v) else v for v in value]
+        return [v if type(v) in _LEAVES else as_data(v) for v in value]
     if isinstance(value, dict):
-        return {k: as_data(v) if isinstance(v, _WALK) or is_dataclass(v) else v for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else as_data(v) for k, v in value.items()}
     return value
 
 
-_WALK = (list, tuple, dict)
+_LEAVES = frozenset({str, int, float, bool, type(None), date})   # returned as they are, without a look inside
 
 
 # -- overview ------------------------------------------------------------------------------------------

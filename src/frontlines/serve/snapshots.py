@@ -1,7 +1,8 @@
 """What the server reads: a copy of the store, taken again after each run, so runs and the server share a store.
 
 The server never holds the store file (see :mod:`frontlines.storage.snapshot`): it serves a copy, open read-only,
-with a cursor per request (queries run side by side, no request waits behind another's connection). A thread
+through a cursor per thread (queries run side by side, no request waits behind another's connection; a thread
+keeps its cursor from one request to the next, as opening and closing one per request cost more). A thread
 looks at the store's modification time every ``refresh_s`` seconds; when it changed and no writer holds the file
 (a run has ended), it copies it again, opens the copy, prepares what the pages need once (date range, facets,
 boundaries) and swaps it in. Requests under way finish on the copy they started with; it is closed and deleted
@@ -41,8 +42,38 @@ class Generation(Generic[T]):
     taken_at: float = field(default_factory=time.time)
     users: int = 0
     retired: bool = False
+    cursors: dict[int, tuple[threading.Thread, Store]] = field(default_factory=dict)   # by thread id
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def cursor(self) -> Store:
+        """This thread's cursor on the copy, opened on its first request (those of threads that have ended are
+        closed then: a thread pool replaces idle threads, and the copy may be served for days)."""
+        me = threading.current_thread()
+        with self.lock:
+            mine = self.cursors.get(me.ident or 0)
+            if mine is not None and mine[0] is me:
+                return mine[1]
+            ended = [key for key, (thread, _) in self.cursors.items() if not thread.is_alive() or key == me.ident]
+            gone = [self.cursors.pop(key)[1] for key in ended]
+            cursor = self.store.cursor()
+            self.cursors[me.ident or 0] = (me, cursor)
+        for old in gone:
+            old.close()
+        return cursor
+
+    def forget_cursor(self) -> None:
+        """Close this thread's cursor (a query failed on it): its next request opens a new one."""
+        with self.lock:
+            mine = self.cursors.pop(threading.get_ident(), None)
+        if mine is not None:
+            mine[1].close()
 
     def discard(self) -> None:
+        """Close the copy (no request is using it) and delete it."""
+        with self.lock:
+            cursors, self.cursors = [c for _, c in self.cursors.values()], {}
+        for cursor in cursors:
+            cursor.close()
         self.store.close()
         for path in (self.path, Path(f"{self.path}.wal")):
             path.unlink(missing_ok=True)
@@ -144,15 +175,16 @@ class Snapshots(Generic[T]):
 
     @contextmanager
     def reading(self) -> Iterator[tuple[Store, T]]:
-        """A cursor on the current copy and what was prepared from it, for one request."""
+        """This thread's cursor on the current copy and what was prepared from it, for one request."""
         with self._lock:
             generation = self._current
             generation.users += 1
-        cursor = generation.store.cursor()
         try:
-            yield cursor, generation.prepared
+            yield generation.cursor(), generation.prepared
+        except duckdb.Error:
+            generation.forget_cursor()
+            raise
         finally:
-            cursor.close()
             with self._lock:
                 generation.users -= 1
                 done = generation.retired and generation.users == 0
