@@ -76,3 +76,17 @@ def test_the_shipped_profiles_load_and_the_list_command_shows_them():
     assert "afghanistan-2021" in names
     result = CliRunner().invoke(app, ["profiles", "--json"])
     assert result.exit_code == 0 and "afghanistan-2021" in {p["name"] for p in json.loads(result.output)}
+
+
+def test_a_generic_run_names_the_shipped_profiles_of_its_events_countries_and_days():
+    from datetime import date
+
+    from frontlines.model import Event
+    from frontlines.profiles import matching_profiles
+
+    def event(iso: int, day: str) -> Event:
+        return Event("x", date.fromisoformat(day), 1, "Battles", "Armed clash", "a", "b", iso=iso)
+
+    found = matching_profiles([event(729, "2024-01-01"), event(729, "2024-02-01"), event(104, "2024-01-01"),
+                               event(729, "2020-01-01"), event(4, "2024-01-01")])   # Sudan before its war; AF after
+    assert found == [{"name": "sudan-2023", "events": 2}, {"name": "myanmar-2023", "events": 1}]

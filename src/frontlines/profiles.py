@@ -354,6 +354,22 @@ def _tracked(raw: Any, path: Path, countries: list[str]) -> tuple[list[str], str
     return places, label.strip()
 
 
+# -- suggestions ------------------------------------------------------------------------------------------------
+def matching_profiles(events: list[Any], directory: Path = PROFILES_DIR) -> list[dict[str, Any]]:
+    """The shipped profiles whose countries and period hold some of ``events``, most events first: what a run
+    without a profile suggests ({name, events})."""
+    from frontlines.control.tracked import event_country
+
+    found = []
+    for profile in list_profiles(directory):
+        n = sum(1 for e in events if event_country(e) in profile.countries and e.event_date is not None
+                and (profile.start is None or e.event_date >= profile.start)
+                and (profile.end is None or e.event_date <= profile.end))
+        if n:
+            found.append({"name": profile.name, "events": n})
+    return sorted(found, key=lambda m: (-m["events"], m["name"]))
+
+
 # -- the store's profile ----------------------------------------------------------------------------------------
 def recorded_profile(store: Any) -> dict[str, Any] | None:
     """The profile the store's latest run recorded ({name, sha1, countries, path}); None for a generic run or a

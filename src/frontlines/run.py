@@ -58,6 +58,9 @@ def run_corpus(inputs: Sequence[str | Path], out_dir: str | Path, db_path: str |
             outputs = write_outputs(store, out_dir)
         summary = summarise(store, report, processed, stages, timings, outputs, db_path, out_dir, run_id, failed)
         summary["profile"] = config.get("profile")   # name and hash of the conflict profile, or None (generic)
+        if not summary["profile"]:
+            from frontlines.profiles import matching_profiles
+            summary["matching_profiles"] = matching_profiles(store.events())
         summary["stage_timings_s"] = {k: round(v, 3) for k, v in stage_s.items()}
         summary["run_time_s"] = round(time.perf_counter() - clock, 3)
         store.record_run(run_id, started, [str(i) for i in inputs], summary)

@@ -225,6 +225,12 @@ def print_summary(summary: dict[str, Any]) -> None:
         console.print(f"  [yellow]{failure['status']}[/yellow] {escape(failure['path'])}: {escape(failure['reason'])}")
     print_warnings(summary.get("warnings", []))
     print_failed_articles(summary.get("articles_failed", []))
+    matching = summary.get("matching_profiles") or []
+    if matching:   # a run with the generic rules: the shipped profiles of the countries and days it found
+        names = ", ".join(f"{escape(m['name'])} ({m['events']} event{'s' if m['events'] != 1 else ''})"
+                          for m in matching[:5])
+        console.print(f"shipped profiles of these events' countries and dates: {names}; a profile adds sides and "
+                      f"tracked places (`--profile NAME` into a new --db, docs/profiles.md)", soft_wrap=True)
     console.print(f"outputs in [bold]{escape(summary['out_dir'])}[/bold]; store {escape(summary['db'])}")
 
 

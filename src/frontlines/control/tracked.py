@@ -75,11 +75,12 @@ def tracked_places(countries: Iterable[str], listed: Iterable[str] = ()) -> list
     countries = sorted({c.upper() for c in countries if c})
     listed = [str(p) for p in listed]
     if listed:
-        return _listed(listed, countries)
+        return list(_listed(tuple(listed), tuple(countries)))
     return [p for c in countries for p in admin_seats(c)]
 
 
-def _listed(listed: list[str], countries: list[str]) -> list[Place]:
+@lru_cache(maxsize=32)
+def _listed(listed: tuple[str, ...], countries: tuple[str, ...]) -> tuple[Place, ...]:
     from frontlines.understand.places.gazetteer import default_gazetteer
 
     gazetteer = default_gazetteer()
@@ -91,13 +92,13 @@ def _listed(listed: list[str], countries: list[str]) -> list[Place]:
             place = found[0] if found else None
         if place is not None and place.id not in {p.id for p in out}:
             out.append(place)
-    return out
+    return tuple(out)
 
 
 def unknown_places(listed: Iterable[str], countries: Iterable[str]) -> list[str]:
     """The entries of a profile's tracked places the gazetteer does not know (for a one-line error)."""
     countries = sorted({c.upper() for c in countries})
-    return [item for item in listed if not _listed([str(item)], countries)]
+    return [item for item in listed if not _listed((str(item),), tuple(countries))]
 
 
 def countries_of(events: Iterable[Event]) -> list[str]:
