@@ -25,18 +25,23 @@ def profiles_command(as_json: bool = typer.Option(False, "--json", help="Print J
     except ProfileError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2)
+    from frontlines.control.tracked import tracked_places
+
     rows = [{"name": p.name, "title": p.title, "countries": p.countries, "focus": p.focus,
              "period": [str(p.start) if p.start else None, str(p.end) if p.end else None],
-             "sides": [s.key for s in p.sides], "sha1": p.sha1, "path": str(p.path)} for p in found]
+             "sides": [s.key for s in p.sides], "tracked_label": p.tracked_label,
+             "tracked": len(tracked_places(p.countries, p.tracked)), "sha1": p.sha1, "path": str(p.path)}
+            for p in found]
     if as_json:
         print(json.dumps(rows, indent=2))
         return
     table = Table(title="Conflict profiles")
-    for column in ("name", "title", "countries", "period", "sides"):
+    for column in ("name", "title", "countries", "period", "sides", "tracked places"):
         table.add_column(column)
     for row in rows:
         table.add_row(escape(row["name"]), escape(row["title"]), " ".join(row["countries"]),
-                      " to ".join(d or "…" for d in row["period"]), ", ".join(row["sides"]))
+                      " to ".join(d or "…" for d in row["period"]), ", ".join(row["sides"]),
+                      escape(f"{row['tracked']} {row['tracked_label']}"))
     console.print(table)
 
 

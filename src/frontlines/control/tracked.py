@@ -101,15 +101,19 @@ def unknown_places(listed: Iterable[str], countries: Iterable[str]) -> list[str]
     return [item for item in listed if not _listed((str(item),), tuple(countries))]
 
 
-def countries_of(events: Iterable[Event]) -> list[str]:
-    """The ISO alpha-2 codes of the countries the events are in (from their ISO numeric codes)."""
+@lru_cache(maxsize=1)
+def _by_numeric() -> dict[int, str]:
     from frontlines.understand.countries import load_countries
 
-    by_numeric = {c.numeric: c.iso2 for c in load_countries().values() if c.numeric is not None}
+    return {c.numeric: c.iso2 for c in load_countries().values() if c.numeric is not None}
+
+
+def countries_of(events: Iterable[Event]) -> list[str]:
+    """The ISO alpha-2 codes of the countries the events are in (from their ISO numeric codes)."""
+    by_numeric = _by_numeric()
     return sorted({by_numeric[e.iso] for e in events if e.iso in by_numeric})
 
 
 def event_country(event: Event) -> str | None:
     """An event's country as ISO alpha-2, or None."""
-    found = countries_of([event])
-    return found[0] if found else None
+    return _by_numeric().get(event.iso) if event.iso is not None else None
