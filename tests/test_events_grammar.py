@@ -179,3 +179,17 @@ def test_a_strike_on_positions_near_a_town_is_located_by_the_town(coder, nlp):
     text = "Afghan forces aircraft struck Taliban positions near Kunduz on Saturday."
     [mention] = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
     assert (mention.sub_event_type, mention.place) == ("Air/drone strike", KUNDUZ)
+
+
+def test_clashes_west_of_a_town_are_located_by_it_and_a_neighbouring_province_is_its_own_event(coder, nlp):
+    takhar = Place("t:takhar-p", "Takhar", "province", "AF", admin1="Takhar", lat=36.7, lon=69.8)
+    text = "Heavy clashes between the Taliban and Afghan forces broke out west of Kunduz and in the neighbouring Takhar province."
+    mentions = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ, "Takhar": takhar}))
+    assert sorted((m.sub_event_type, m.place.name) for m in mentions) == [("Armed clash", "Kunduz"),
+                                                                          ("Armed clash", "Takhar")]
+
+
+def test_an_attack_on_a_town_is_fighting_for_it(coder, nlp):
+    text = "Taliban fighters launched a fierce attack on the town of Kunduz on Monday."
+    [mention] = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
+    assert (mention.sub_event_type, mention.actor1, mention.actor2) == ("Armed clash", "Taliban", ARMY)

@@ -83,8 +83,12 @@ class Grammar:
             return False
         prep = token.head
         word = prep.lower_
-        if (near and word in REFERENCE_PREPOSITIONS) or (word == "of" and prep.head.lower_ in REFERENCE_HEADS):
+        if near and word in REFERENCE_PREPOSITIONS:
             return True
+        if word == "of" and prep.head.lower_ in REFERENCE_HEADS:
+            # "took Ghazni, 150 km south-west of Kabul": another place is located by it; "clashes west of Bara"
+            # are located by Bara (unless what happened is a capture, which was not of Bara)
+            return near or prep.head.head.pos_ == "PROPN"
         # "Goma, the provincial capital of North Kivu": the province only says where the town is
         return word == "of" and prep.head.dep_ == "appos" and prep.head.lower_ in AREA_HEADS
 
