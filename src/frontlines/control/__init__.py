@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -92,7 +92,9 @@ def control_stage(store: Any, context: Any = None) -> dict[str, Any]:
         settings = dict(context.config.get("corpus_stages", {}).get("control", {}))
     settings.pop("factory", None)
     rules = load_rules(settings.pop("rules", None), settings)
-    intervals = compute_control(store, rules)
+    # The stored record covers every event of the store (a store may hold several conflicts: `control` and `report`
+    # show one at a time); the tracked places are the seats of all the countries the events are in.
+    intervals = compute_control(store, replace(rules, countries=[]))
     store.save_control(intervals)
     return {"intervals": len(intervals), "places": len({c.place_id for c in intervals}),
             "held": sum(c.status == "held" for c in intervals), "contested": sum(c.status == "contested" for c in intervals)}
