@@ -2,7 +2,9 @@
 
 With ``workers > 1`` each worker process builds its :class:`~frontlines.pipeline.Pipeline` once
 (the model loads once per worker), articles travel as records in batches of
-``config['pipeline']['batch_size']``, at most ``2 * workers`` batches are in flight, and results
+``config['pipeline']['batch_size']`` but no more than one model call (the language component's ``batch_size``:
+the texts of a small corpus are shared evenly, and no worker sits idle while another runs the last big batch),
+at most ``2 * workers`` batches are in flight, and results
 come back in input order. Memory therefore stays bounded however long the input stream is.
 """
 from __future__ import annotations
@@ -80,7 +82,7 @@ def _in_process(articles: Iterable[Article], config: dict[str, Any],
 
 def _in_pool(articles: Iterable[Article], config: dict[str, Any], workers: int,
              timings: dict[str, float] | None) -> Iterator[Article]:
-    size = int(config.get("pipeline", {}).get("batch_size", DEFAULT_BATCH_SIZE))
+    size = task_size(config)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
                                initializer=_start_worker, initargs=(config, dict(os.environ)))
     pending: deque[Future] = deque()
@@ -93,6 +95,13 @@ def _in_pool(articles: Iterable[Article], config: dict[str, Any], workers: int,
             yield from _collect(pending.popleft(), timings)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def task_size(config: dict[str, Any]) -> int:
+    """Articles sent to a worker at once: the pipeline's batch size, at most one call of the language model."""
+    size = int(config.get("pipeline", {}).get("batch_size", DEFAULT_BATCH_SIZE))
+    model = config.get("components", {}).get("language", {}).get("batch_size")
+    return max(1, min(size, int(model))) if model else max(1, size)
 
 
 def worker_context() -> Any:

@@ -13,3 +13,9 @@ try:
     import frontlines.understand.places.gazetteer  # noqa: F401
 except Exception:  # noqa: BLE001 - the worker loads (and reports) what it needs
     pass
+else:
+    import gc
+
+    gc.collect()
+    gc.freeze()   # what is loaded stays out of the collector's sight: a worker's collections do not touch (and
+    # so copy) the pages it shares with the others
