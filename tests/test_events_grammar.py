@@ -193,3 +193,33 @@ def test_an_attack_on_a_town_is_fighting_for_it(coder, nlp):
     text = "Taliban fighters launched a fierce attack on the town of Kunduz on Monday."
     [mention] = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
     assert (mention.sub_event_type, mention.actor1, mention.actor2) == ("Armed clash", "Taliban", ARMY)
+
+
+@pytest.mark.parametrize("text", [
+    "Thousands have fled Kunduz since the clashes began last week.",
+    "Smoke rises above Kunduz amid reported clashes between the Taliban and Afghan forces.",
+    "Reporters interviewed residents of Kunduz about fighting between the Taliban and Afghan forces.",
+])
+def test_a_clash_named_as_the_backdrop_is_not_an_event(coder, nlp, text):
+    assert coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ})) == []
+
+
+def test_storming_a_displacement_camp_is_an_attack_on_civilians(coder, nlp):
+    text = "Taliban fighters stormed a displacement camp outside Kunduz on Monday."
+    [mention] = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
+    assert (mention.sub_event_type, mention.actor2) == ("Attack", "Civilians (Afghanistan)")
+
+
+def test_forces_abandoning_a_town_leave_it_to_their_opponent(coder, nlp):
+    text = "On Monday, government forces abandoned Kunduz after days of heavy fighting."
+    article = parsed(nlp, text, {"Kunduz": KUNDUZ}, dates=[("On Monday", date(2021, 8, 9), date(2021, 8, 9), 1)])
+    [mention] = [m for m in coder.code(article) if m.sub_event_type != "Armed clash"]
+    assert (mention.sub_event_type, mention.actor1, mention.actor2) == \
+        ("Non-state actor overtakes territory", "Taliban", ARMY)
+
+
+def test_announcing_control_of_a_town_is_a_capture_claimed_by_its_announcer(coder, nlp):
+    text = "The Taliban announced their control of Kunduz on Sunday."
+    [mention] = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
+    assert (mention.sub_event_type, mention.actor1, mention.claimed_by) == \
+        ("Non-state actor overtakes territory", "Taliban", "Taliban")

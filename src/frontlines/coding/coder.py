@@ -28,6 +28,7 @@ STATE_FORCES = "state_forces"   # the generic actor: a country's state forces, n
 PRECISION_BY_KIND = {"city": 1, "town": 1, "village": 1, "border_crossing": 1, "airport": 1, "base": 1,
                      "district": 2, "province": 3, "region": 3, "country": 3}
 SKIP = "skip"   # a date result meaning "this is history: no event"
+AMBIGUOUS_TARGETS = {"camp", "camps", "town", "towns", "city", "cities"}   # a garrison, unless civilians are named
 # Modalities whose cue binds its own clause only: in "The Taliban took Kandahar and closed in on Kabul, as a
 # minister warned the state could collapse", the prediction is about the state, not about the capture.
 CLAUSE_BOUND_MODALITIES = {"history", "prediction", "plan", "threat", "conditional"}
@@ -214,6 +215,11 @@ class EventCoder:
         if actor_id is None or not self._actor_fits(actor_id, cls, day):
             return []
         opponent, assoc2 = self._opponent(view, trigger, cls, actor_id, chain)
+        if cls.agent_loses:
+            taker = self._taker(actor_id, opponent, dominant)
+            if taker is None:
+                return []   # who holds the place now is not said
+            actor_id, opponent = taker, actor_id
         claimed_by = self._claimant(view, day)
         evidence = [view.evidence]
         if anchor and choice.how == "anchor":
@@ -278,13 +284,16 @@ class EventCoder:
         if not ranges:
             return None
         head = view.grammar.head(*ranges[0]) if view.grammar is not None and view.grammar.parsed else None
+        words = [t.text for t in view.tokens if any(a <= t.start and t.end <= b for a, b in ranges)]
+        if head is not None and head.lower_ in AMBIGUOUS_TARGETS and "civilian" in map(self._word_kind, words):
+            return "civilian"    # "the Abu Shouk displacement camp": a camp of civilians, not a garrison
         kinds = [self._word_kind(head.lower_)] if head is not None else []
         for span in view.actors:
             if any(a < span.item.end and span.item.start < b for a, b in ranges):
                 actor = self.actors.get(span.item.actor_id)
                 kinds.append("civilian" if _base(span.item.actor_id) == "civilians" else
                              "armed" if actor and actor.type_on(None) in ARMED_TYPES else None)
-        kinds += [self._word_kind(t.text) for t in view.tokens if any(a <= t.start and t.end <= b for a, b in ranges)]
+        kinds += [self._word_kind(word) for word in words]
         return next((k for k in kinds if k), None)
 
     def _word_kind(self, word: str) -> str | None:
@@ -460,6 +469,18 @@ class EventCoder:
             listed = STATE_FORCES if STATE_FORCES in self.actors else None
         return listed, assoc
 
+    def _taker(self, loser: str, named: str | None, dominant: str | None) -> str | None:
+        """Who took a place its holder gave up: the side named ("to the Taliban"), else the holder's usual opponent,
+        else the article's main armed actor when it is not the holder's own kind (never the state's own forces)."""
+        if named and named != loser and _base(named) not in (STATE_FORCES, "civilians"):
+            return named
+        listed = self.patterns.default_opponents.get(loser)
+        if listed:
+            return listed
+        if dominant and dominant != loser and self.actors[dominant].type_on(None) != "State forces":
+            return dominant
+        return None
+
     def _claimant(self, view: SentenceView, day: date | None) -> str | None:
         """The party to the conflict a sentence attributes what it reports to: an armed actor followed within a
         few words by a claim verb ("the RSF said …", "Taliban spokesman Zabihullah Mujahid claimed …"), or named
@@ -590,7 +611,7 @@ def _denied(view: SentenceView, trigger: Trigger) -> bool:
     """Does the parse say the trigger is denied ("did not fall", "has not witnessed clashes") or only describes
     something ("the captured outpost")?"""
     roles = _roles(view, trigger)
-    return roles is not None and (roles.negated or roles.modifier)
+    return roles is not None and (roles.negated or roles.modifier or roles.backdrop)
 
 
 def _roles(view: SentenceView, trigger: Trigger) -> Roles | None:

@@ -28,6 +28,10 @@ PATIENT_PREPOSITIONS = {"of", "on", "against", "into", "over"}
 SOURCE_PREPOSITIONS = {"from"}
 # Prepositions that say where it happened ("attacked a post *in* Kobo", "clashes *near* Goma").
 LOCATION_PREPOSITIONS = {"in", "at", "near", "around", "outside", "inside", "across"}
+# A noun trigger after one of these is the backdrop of what a sentence reports, not an event it reports
+# ("fled since the clashes began", "amid reported clashes", "interviewed about fighting and abuses").
+# ("After the occupation of Kandahar, …" does report the occupation: "after" is not among them.)
+BACKDROP_PREPOSITIONS = {"amid", "amidst", "since", "about", "despite", "because"}
 # Intransitive triggers whose subject is the place, not the agent ("Kunduz fell", "the town came under …").
 PLACE_SUBJECT_LEMMAS = {"fall", "come", "pass", "surrender"}
 # Their forms, for a pipeline run without the lemmatizer.
@@ -50,6 +54,7 @@ class Roles:
     verb: bool = False            # the trigger's head is a verb (else a noun: "the capture of Kunduz")
     negated: bool = False         # "did not capture", "never took"
     modifier: bool = False        # an adjective, not a report: "the captured outpost"
+    backdrop: bool = False        # a noun in "amid clashes", "since the fighting began": not reported as news
     infinitive: bool = False      # "to capture", "trying to take": not done
 
     def holds(self, role: str, start: int, end: int) -> bool:
@@ -107,6 +112,8 @@ class Grammar:
         roles = Roles(verb=True)
         roles.negated = _negated(verb)
         roles.modifier = verb.dep_ == "amod"
+        # "interviewed residents about fighting": a gerund after a backdrop word
+        roles.backdrop = verb.dep_ == "pcomp" and verb.head.lower_ in BACKDROP_PREPOSITIONS
         roles.infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
         passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
         place_subject = verb.lemma_ in PLACE_SUBJECT_LEMMAS or verb.lower_ in PLACE_SUBJECT_FORMS
@@ -136,7 +143,7 @@ class Grammar:
         return roles
 
     def _noun_roles(self, noun: Any, start: int, end: int) -> Roles:
-        roles = Roles(negated=_negated(_governing_verb(noun)))
+        roles = Roles(negated=_negated(_governing_verb(noun)), backdrop=_backdrop(noun))
         for child in noun.children:
             if child.idx >= start and child.idx < end:
                 continue
@@ -159,6 +166,15 @@ class Grammar:
 def _negated(verb: Any | None) -> bool:
     """Is the verb denied ("did not capture", "has not witnessed clashes", "never fell")?"""
     return verb is not None and any(c.dep_ == "neg" or c.lower_ in ("never", "no") for c in verb.children)
+
+
+def _backdrop(noun: Any) -> bool:
+    """Is a noun trigger the object of a backdrop preposition, or the subject of a clause one opens ("since the
+    clashes began")?"""
+    if noun.dep_ == "pobj" and noun.head.lower_ in BACKDROP_PREPOSITIONS:
+        return True
+    clause = noun.head if noun.dep_ in ("nsubj", "nsubjpass") else None
+    return clause is not None and any(c.dep_ == "mark" and c.lower_ in BACKDROP_PREPOSITIONS for c in clause.children)
 
 
 def _governing_verb(noun: Any) -> Any | None:
