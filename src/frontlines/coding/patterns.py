@@ -56,6 +56,7 @@ class EventClass:
     default_actor1: str | None = None   # who acted when the article names no armed actor at all ("suicide bombers")
     recent_days: int | None = None
     targets: str | None = None   # "armed" | "civilian": what was hit must be of this kind
+    agent_loses: bool = False    # the subject gave the place up ("the army withdrew from X"): its opponent took it
 
     def sub_event_for(self, actor_type: str | None) -> str:
         if self.sub_event_type:
@@ -187,7 +188,7 @@ def load_patterns(path: str | Path | None = None) -> EventPatterns:
             converts_territory={_phrase(p) for p in spec.get("converts_territory", [])},
             default_actor2=spec.get("default_actor2"), default_actor1=spec.get("default_actor1"),
             recent_days=int(spec["recent_days"]) if spec.get("recent_days") is not None else None,
-            targets=_targets(name, spec.get("targets"))))
+            targets=_targets(name, spec.get("targets")), agent_loses=bool(spec.get("agent_loses"))))
     return EventPatterns(
         classes=classes, not_done=_words(raw.get("not_done")), done=_words(raw.get("done")),
         scope_stop=_words(raw.get("scope_stop")), territory_stop=_words(raw.get("territory_stop")),
