@@ -43,7 +43,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 DATE_MARGIN = timedelta(days=366)
-SERVE_THREADS = 4   # threads building pages ($FRONTLINES_SERVE_THREADS)
+SERVE_THREADS = 20   # threads building pages at once ($FRONTLINES_SERVE_THREADS)
 HTML_ONLY_KEYS = {"html", "text_html", "tally_changes"}
 
 
@@ -331,8 +331,11 @@ def create_app(db_path: Path, allowed_hosts: list[str] | None = None, refresh_s:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         import anyio.to_thread
 
-        # Pages are built on a few threads, first come first served: under 20 requests at once, 4 threads gave
-        # p99 455 ms against 650-680 ms with anyio's 40 (benchmarks/web_latency.py --load, same machine and hour).
+        # A page is mostly DuckDB's work, done outside the GIL on a thread's own cursor: while some threads wait
+        # for the store, others build pages. Under 20 requests at once (benchmarks/web_latency.py --load, 8 paired
+        # runs on a shared 2-core machine) 20 threads gave p50 99 ms and p99 368 ms (medians) against 139 and
+        # 390 ms with 4 threads and 196 requests/s against 167. (With a cursor opened per request and pages' JSON
+        # walked in Python, 4 threads had beaten anyio's 40.)
         threads = int(os.environ.get("FRONTLINES_SERVE_THREADS", str(SERVE_THREADS)) or SERVE_THREADS)
         if threads > 0:
             anyio.to_thread.current_default_thread_limiter().total_tokens = threads

@@ -13,6 +13,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -725,8 +726,13 @@ def _event_row(e: Event) -> tuple:
                  for c in EVENT_COLUMNS)
 
 
+@lru_cache(maxsize=None)
+def _event_fields() -> frozenset[str]:
+    return frozenset(f.name for f in fields(Event))
+
+
 def _event_from_row(r: dict[str, Any]) -> Event:
-    cols = {f.name for f in fields(Event)}
+    cols = _event_fields()   # once, not per row: a page of events is read on every request of the web app
     values = {k: v for k, v in r.items() if k in cols}
     values["evidence"] = [Evidence(**e) for e in (r.get("evidence") or [])]
     values["article_ids"] = r.get("article_ids") or []
