@@ -161,6 +161,7 @@ def test_a_starter_profile_loads_and_runs(tmp_path):
     (PROFILE.replace("sides:", "  - {id: darfur_front2, name: Other, roles: [{type: Rebel group}], aliases: [DFF]}\n"
                      "sides:"), "actors[1].aliases: 'DFF' is claimed by two actors"),
     (PROFILE.replace("title:", "title: [unclosed"), "cannot read"),
+    (PROFILE.replace("name: darfur-test", "name: ../../elsewhere"), "name"),
 ])
 def test_a_bad_profile_is_one_line_naming_the_file_and_field(tmp_path, broken, field):
     (tmp_path / "p").mkdir()

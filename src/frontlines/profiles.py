@@ -39,6 +39,7 @@ import yaml
 PROFILES_DIR = Path(__file__).resolve().parent / "data" / "profiles"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ID = re.compile(r"^[a-z0-9_]+$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 FIELDS = ("name", "title", "countries", "focus", "period", "actors", "sides", "tracked", "claims_side",
           "default_opponents")
 ACTOR_TYPES = ("State forces", "Rebel group", "Political militia", "Identity militia", "Rioters", "Protesters",
@@ -142,6 +143,9 @@ def _parse(raw: Any, path: Path, sha1: str) -> Profile:
     if unknown:
         raise ProfileError(f"{path}: {unknown[0]}: not a profile field (the fields: {', '.join(FIELDS)})")
     name, title = _text(raw, "name", path), _text(raw, "title", path)
+    if not _NAME.match(name):
+        raise ProfileError(f"{path}: name: {name!r} is not a profile name (letters, digits, '-', '_' and '.', "
+                           f"like sudan-2025)")
     countries = raw.get("countries")
     known = load_countries()
     if not isinstance(countries, list) or not countries or any(str(c).upper() not in known for c in countries):
