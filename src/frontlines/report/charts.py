@@ -32,7 +32,7 @@ def render_tallies_chart(tallies: list[DayTally], claims: list[ClaimedTally], fo
     folder.mkdir(parents=True, exist_ok=True)
     fig, axes = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
     try:
-        label = getattr(rules, "tracked_label", None) or "regional capitals"
+        label = (getattr(rules, "tracked_label", None) or "regional capitals").replace("$", r"\$")   # no mathtext
         for ax, metric, ylabel in ((axes[0], "capitals", f"{label} held"),
                                    (axes[1], "districts", "districts held (incl. seats)")):
             _plot_metric(ax, tallies, [c for c in claims if c.metric == metric], metric, rules)
