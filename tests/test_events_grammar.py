@@ -223,3 +223,17 @@ def test_announcing_control_of_a_town_is_a_capture_claimed_by_its_announcer(code
     [mention] = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
     assert (mention.sub_event_type, mention.actor1, mention.claimed_by) == \
         ("Non-state actor overtakes territory", "Taliban", "Taliban")
+
+
+def test_unnamed_rebels_are_never_the_state_the_article_names_most(coder, nlp):
+    text = ("Afghan forces held the north for years. Afghan forces said on Monday that armed rebels captured "
+            "Kunduz as Afghan forces withdrew.")
+    mentions = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
+    assert "Government regains territory" not in [m.sub_event_type for m in mentions]
+
+
+def test_foreign_forces_leaving_a_base_is_no_capture_by_the_enemy(coder, nlp):
+    bagram = Place("t:bagram", "Bagram", "airport", "AF", admin1="Parwan", lat=34.95, lon=69.27)
+    text = "The Taliban watched as United States forces withdrew from Bagram on Friday."
+    assert [m for m in coder.code(parsed(nlp, text, {"Bagram": bagram}))
+            if m.sub_event_type == "Non-state actor overtakes territory"] == []

@@ -211,6 +211,9 @@ class EventCoder:
         if actor_id is None:
             actor_id = (anchor.actor_id if anchor and anchor.actor_id else None) or dominant or cls.default_actor1
             actor_how = "fallback"
+            if actor_id and self._subject_is_non_state(view, trigger) and \
+                    self.actors[actor_id].type_on(None) == "State forces":
+                return []   # "the rebels captured X": never the state's forces, whoever the article names most
         day = choice.start
         if actor_id is None or not self._actor_fits(actor_id, cls, day):
             return []
@@ -429,6 +432,8 @@ class EventCoder:
                 return named[0]
             usable = [a for a in usable if not roles.holds("patient", a.item.start, a.item.end)
                       and not roles.holds("source", a.item.start, a.item.end)]
+            if self._subject_is_non_state(view, trigger):   # "armed rebels captured X": not the army said before
+                usable = [a for a in usable if self.actors[a.item.actor_id].type_on(None) != "State forces"]
         after = [a for a in usable if a.first > trigger.last]
         for a in after:
             window = [t.text for t in tokens[trigger.last + 1:a.first]]
@@ -469,9 +474,18 @@ class EventCoder:
             listed = STATE_FORCES if STATE_FORCES in self.actors else None
         return listed, assoc
 
+    def _subject_is_non_state(self, view: SentenceView, trigger: Trigger) -> bool:
+        """Does the parse's subject name non-state fighters without naming who ("armed rebels", "the militants")?"""
+        roles = _roles(view, trigger)
+        return roles is not None and any(t.text in self.patterns.non_state_words for t in view.tokens
+                                         if roles.holds("agent", t.start, t.end))
+
     def _taker(self, loser: str, named: str | None, dominant: str | None) -> str | None:
         """Who took a place its holder gave up: the side named ("to the Taliban"), else the holder's usual opponent,
-        else the article's main armed actor when it is not the holder's own kind (never the state's own forces)."""
+        else the article's main armed actor when it is not the holder's own kind (never the state's own forces).
+        Foreign forces leaving a base hand it to their hosts, not to the enemy: no change of control is coded."""
+        if self.actors[loser].type_on(None) == "External/Other forces":
+            return None
         if named and named != loser and _base(named) not in (STATE_FORCES, "civilians"):
             return named
         listed = self.patterns.default_opponents.get(loser)

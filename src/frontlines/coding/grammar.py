@@ -51,11 +51,9 @@ class Roles:
     patient: list[Range] = field(default_factory=list)
     source: list[Range] = field(default_factory=list)
     location: list[Range] = field(default_factory=list)   # "in X", "at X", "near X" on the trigger itself
-    verb: bool = False            # the trigger's head is a verb (else a noun: "the capture of Kunduz")
     negated: bool = False         # "did not capture", "never took"
     modifier: bool = False        # an adjective, not a report: "the captured outpost"
     backdrop: bool = False        # a noun in "amid clashes", "since the fighting began": not reported as news
-    infinitive: bool = False      # "to capture", "trying to take": not done
 
     def holds(self, role: str, start: int, end: int) -> bool:
         """Does ``[start, end)`` overlap one of the role's ranges? (The parse may cut a hyphenated name,
@@ -109,12 +107,11 @@ class Grammar:
         return self._noun_roles(head, start, end)
 
     def _verb_roles(self, verb: Any, start: int, end: int) -> Roles:
-        roles = Roles(verb=True)
+        roles = Roles()
         roles.negated = _negated(verb)
         roles.modifier = verb.dep_ == "amod"
         # "interviewed residents about fighting": a gerund after a backdrop word
         roles.backdrop = verb.dep_ == "pcomp" and verb.head.lower_ in BACKDROP_PREPOSITIONS
-        roles.infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
         passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
         place_subject = verb.lemma_ in PLACE_SUBJECT_LEMMAS or verb.lower_ in PLACE_SUBJECT_FORMS
         for child in verb.children:

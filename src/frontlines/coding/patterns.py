@@ -99,6 +99,7 @@ class EventPatterns:
     parts_within: set[str] = field(default_factory=set)
     armed_targets: set[str] = field(default_factory=set)
     civilian_targets: set[str] = field(default_factory=set)
+    non_state_words: set[str] = field(default_factory=set)
     _by_first: dict[str, list[tuple[tuple[str, ...], EventClass]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -203,7 +204,8 @@ def load_patterns(path: str | Path | None = None) -> EventPatterns:
         partial_control=_words(raw.get("partial_control")), parts_within=_words(raw.get("parts_within")),
         refers_back=_words(raw.get("refers_back")),
         claim_verbs=_words(raw.get("claim_verbs")),
-        armed_targets=_words(raw.get("armed_targets")), civilian_targets=_words(raw.get("civilian_targets")))
+        armed_targets=_words(raw.get("armed_targets")), civilian_targets=_words(raw.get("civilian_targets")),
+        non_state_words=_words(raw.get("non_state_words")))
 
 
 def _targets(name: str, value: Any) -> str | None:
