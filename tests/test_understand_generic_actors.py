@@ -87,3 +87,9 @@ def test_an_organisation_the_dictionary_does_not_know_is_an_actor_of_its_cue_wor
 def test_a_place_or_a_country_before_the_cue_word_is_not_an_organisation():
     found = _actors_of("Near Dorvak fighters clashed with Sudanese militias and some rebels.", [("Dorvak", "SD")])
     assert all(not name.startswith(("Dorvak", "Sudanese", "Some")) for _, name, _ in found), found
+
+
+def test_they_opening_a_sentence_continues_the_previous_sentences_subject():
+    found = _actors_of("The Taliban took Kunduz on Monday after ousting Afghan forces as United States forces left. "
+                       "They took Taloqan on Tuesday.")
+    assert found[-1][0] == "They" and found[-1][1] == "Taliban", found

@@ -310,6 +310,13 @@ class ActorMatcher:
             window = [j for j in _reach_back(spans, sentences, i) if spans[j].actor_id and spans[j].via != "coreference"]
             if not window:
                 continue
+            here = sentences[i]
+            if not text[here.start:span.start].strip(" \t\n\"'\u201c\u2018"):
+                # "They took Aybak." opening a sentence continues the previous sentence's subject, which is most
+                # often its first-named actor ("Taliban have taken … as US-led forces pull out."), not its last
+                previous = [j for j in window if sentences[j].index == here.index - 1]
+                if previous and not any(sentences[j].index == here.index for j in window):
+                    window = [previous[-1]] + [j for j in window if j != previous[-1]]
             nearest = spans[window[0]]
             if len(window) > 1 and _coordinated(text, spans[window[1]], nearest):
                 continue
