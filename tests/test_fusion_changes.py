@@ -139,3 +139,20 @@ def test_on_a_tie_the_report_the_coder_is_surer_of_wins(store):
     fuse(store)
     [event] = store.events()
     assert event.event_date == date(2021, 8, 9) and event.alt_dates == ["2021-08-08"]
+
+
+def test_reports_that_read_one_change_as_different_kinds_are_one_event_of_the_kind_most_sources_give(store):
+    add(store, "a", mention(start=date(2021, 8, 6)))
+    add(store, "b", mention(start=date(2021, 8, 6)))
+    add(store, "c", mention(start=date(2021, 8, 6), sub="Non-violent transfer of territory"))   # "without a fight"
+    fuse(store)
+    [event] = store.events()
+    assert event.sub_event_type == "Non-state actor overtakes territory" and event.article_ids == ["a", "b", "c"]
+    assert event.event_type == "Battles"
+
+
+def test_another_kind_days_apart_is_another_claim(store):
+    add(store, "a", mention(start=date(2021, 8, 6)))
+    add(store, "b", mention(start=date(2021, 8, 11), sub="Non-violent transfer of territory"))
+    fuse(store)
+    assert len(store.events()) == 2

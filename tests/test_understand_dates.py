@@ -221,3 +221,10 @@ def test_an_undated_article_takes_the_year_its_address_files_it_under():
 def test_a_range_longer_than_a_month_keeps_its_two_days():
     found = find_dates("Fighting went on from April 24 to June 14.", TUESDAY)
     assert [(m.date_start, m.precision) for m in found] == [(date(2021, 4, 24), 1), (date(2021, 6, 14), 1)]
+
+
+@pytest.mark.parametrize("url", ["https://news.example/2021/08/10/town-falls/", "https://news.example/town-falls-2021-08-10",
+                                 "https://news.example/10-08-2021/town-falls"])
+def test_an_undated_article_filed_under_a_day_is_read_as_published_that_day(url):
+    article = _dates(Article(id="u", text="The town fell on Monday.", url=url))
+    assert article.dates[0].date_start == date(2021, 8, 9) and article.published is None

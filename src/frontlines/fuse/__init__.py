@@ -125,8 +125,12 @@ class MentionIndex:
         self.size[event_key] = self.size.get(event_key, 0) + sharing
 
     def events_near(self, mention: EventMention) -> list[str]:
-        """Keys of the events sharing a bucket with ``mention``, in a stable order."""
-        return sorted({k for key in _keys(mention) for k in self.buckets.get(key, ())})
+        """Keys of the events sharing a bucket with ``mention`` (for a change of hands, under any territory kind),
+        in a stable order."""
+        if mention.place is None:
+            return []
+        return sorted({k for kind in _kinds_met(mention.sub_event_type) for key in _keys_of(kind, mention.place)
+                       for k in self.buckets.get(key, ())})
 
     def fits(self, mention: EventMention, event_key: str, taxonomy: Taxonomy) -> bool:
         """Is ``mention`` compatible with every mention of the event, with no change of hands to another holder
@@ -278,13 +282,13 @@ def _day_of(m: EventMention, sources: dict[str, dict[str, Any]]) -> date | None:
 
 def compatible(a: EventMention, b: EventMention, taxonomy: Taxonomy | None = None) -> bool:
     """Could these two mentions report the same event?"""
-    if a.sub_event_type != b.sub_event_type or not same_place(a.place, b.place):
+    if not (a.sub_event_type == b.sub_event_type or _same_holder(a, b)) or not same_place(a.place, b.place):
         return False
     if (a.date_start is None) != (b.date_start is None) and a.sub_event_type not in TERRITORY:
         return False   # an undated report of a change of hands joins the dated event of it; of fighting, not
     if a.date_start is not None and b.date_start is not None:
         slack = timedelta(days=(taxonomy or load_taxonomy()).slack(a.sub_event_type))
-        if a.sub_event_type in TERRITORY:
+        if a.sub_event_type in TERRITORY and a.sub_event_type == b.sub_event_type:
             slack = max(slack, CHANGE_WINDOW)   # one change of hands, whatever day each report gives
         a_low, a_high = _window(a)
         b_low, b_high = _window(b)
@@ -294,6 +298,13 @@ def compatible(a: EventMention, b: EventMention, taxonomy: Taxonomy | None = Non
         return not (a.actor1 and b.actor1 and {a.actor1, a.actor2} != {b.actor1, b.actor2}
                     and a.actor1 not in (b.actor1, b.actor2))
     return not (a.actor1 and b.actor1 and a.actor1 != b.actor1)
+
+
+def _same_holder(a: EventMention, b: EventMention) -> bool:
+    """Two reports of a change of hands to one named holder: one says "captured", the other "took without a fight":
+    the kind is the reports' reading, the change is one, if they give the same day (a day's slack); days further
+    apart and another kind are more likely another claim."""
+    return a.sub_event_type in TERRITORY and b.sub_event_type in TERRITORY and bool(a.actor1) and a.actor1 == b.actor1
 
 
 def same_place(a: Place | None, b: Place | None) -> bool:
@@ -319,6 +330,7 @@ def build_event(mentions: list[EventMention], sources: dict[str, dict[str, Any]]
     mentions = sorted(mentions, key=_order)
     best = mentions[0]
     day = consensus_day(mentions, sources) or _middle_day(mentions)
+    sub_event_type = _most_told(mentions, sources)
     place = min((m.place for m in mentions if m.place), key=_place_rank, default=None)
     actor1 = _most_common([m.actor1 for m in mentions]) or best.actor1
     actor2 = _most_common([m.actor2 for m in mentions])
@@ -332,13 +344,13 @@ def build_event(mentions: list[EventMention], sources: dict[str, dict[str, Any]]
     highs = [q.high if q.high is not None else q.best for q in tolls]
     event = Event(
         event_id_cnty=_event_id(country.get("iso3", place.country if place else "XXX"), best, mentions),
-        event_date=day, time_precision=best.time_precision, event_type=best.event_type,
-        sub_event_type=best.sub_event_type, actor1=actor1, actor2=actor2,
+        event_date=day, time_precision=best.time_precision, event_type=taxonomy.event_type(sub_event_type),
+        sub_event_type=sub_event_type, actor1=actor1, actor2=actor2,
         assoc_actor_1=_most_common([m.assoc_actor_1 for m in mentions]),
         assoc_actor_2=_most_common([m.assoc_actor_2 for m in mentions]),
         inter1=inter1, inter2=inter2, interaction=interaction,
         civilian_targeting="Civilian targeting" if any(m.civilian_targeting for m in mentions) else "",
-        disorder_type=taxonomy.disorder_type(best.sub_event_type),
+        disorder_type=taxonomy.disorder_type(sub_event_type),
         iso=country.get("iso"), region=country.get("region", ""), country=country.get("name", place.country if place else ""),
         admin1=place.admin1 if place else None, admin2=place.admin2 if place else None,
         location=place.name if place else None, place_id=place.id if place else None,
@@ -387,6 +399,15 @@ def consensus_day(mentions: list[EventMention], sources: dict[str, dict[str, Any
                 source[day] = max(source.get(day, 0.0), weight)
     score = {day: sum(s.get(day, 0.0) for s in support.values()) for day in candidates}
     return min(candidates, key=lambda d: (-score[d], d))
+
+
+def _most_told(mentions: list[EventMention], sources: dict[str, dict[str, Any]]) -> str:
+    """The sub-event type most independent sources give (reports of one change of hands may differ on it), the most
+    precise report's on a tie (``mentions`` come in fusion's order)."""
+    told: dict[str, set[str]] = {}
+    for m in mentions:
+        told.setdefault(m.sub_event_type, set()).add((sources.get(m.article_id) or {}).get("dup_group") or m.article_id)
+    return max(told, key=lambda kind: (len(told[kind]), -next(i for i, m in enumerate(mentions) if m.sub_event_type == kind)))
 
 
 def _middle_day(mentions: list[EventMention]) -> date | None:

@@ -487,18 +487,18 @@ _NOT_ITS_YEAR = re.compile(r"(?:\u00a9|\(c\)|copyright|all\s+rights)\s*$|^(?:by|
 
 
 def find_dates(text: str, published: date | None, offset: int = 0, path: str | None = None,
-               year: int | None = None) -> list[DateMention]:
+               around: date | None = None) -> list[DateMention]:
     """Date mentions in ``text`` (offsets shifted by ``offset``), resolved against ``published``.
 
     Without a publication date, the text's own publication line ("Updated: August 23, 2021") stands for it; failing
-    that, a day given without its year ("on August 15") is placed by ``year`` (from the page's address) or by the
-    text's own full dates, and relative days ("on Monday") stay unresolved."""
+    that, a day given without its year ("on August 15") is placed nearest ``around`` (the month the page's address
+    files it under) or by the text's own years, and relative days ("on Monday") stay unresolved."""
     settings = load_date_settings(path)
     published = reference_date(published)
     matches = _matches(text, path)
-    chosen = _choose(matches, _Reference(published, year))
+    chosen = _choose(matches, _Reference(published))
     if published is None:
-        ref = _reference_in(text, chosen, year)
+        ref = _reference_in(text, chosen, around)
         if ref is not None:
             published = ref.published
             chosen = _choose(matches, ref)
@@ -506,15 +506,16 @@ def find_dates(text: str, published: date | None, offset: int = 0, path: str | N
             for start, end, _, rule, resolved in chosen]
 
 
-def _reference_in(text: str, chosen: list[tuple[int, int, int, _Rule, _Resolved]], year: int | None) -> _Reference | None:
+def _reference_in(text: str, chosen: list[tuple[int, int, int, _Rule, _Resolved]], around: date | None
+                  ) -> _Reference | None:
     """What an article without a publication date gives to resolve its dates against (None: nothing)."""
     full = [(start, resolved.start) for start, _, _, rule, resolved in chosen
             if rule.name in _FULL_DATES and resolved.start is not None]
     for start, day in full:
         if _PUBLICATION_LINE.search(text[max(0, start - 60):start]):
             return _Reference(day)
-    if year is not None:
-        return _Reference(None, year)
+    if around is not None:
+        return _Reference(None, near=around)
     named = [resolved.end.year for start, end, _, rule, resolved in chosen
              if rule.name in _NAMES_A_YEAR and resolved.end is not None
              and not _NOT_ITS_YEAR.search(text[max(0, start - 20):start]) and not _NOT_ITS_YEAR.search(text[start:end])]
@@ -569,15 +570,26 @@ def resolve_expression(text: str, published: date | None) -> DateMention | None:
     return max(found, key=lambda m: m.end - m.start) if found else None
 
 
-_URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?:[01]?\d)/")
+# The day or month a page's address files it under: "/2021/06/29/", "2021-06-29", "/29-06-2021/", "/2021/06/".
+_URL_DAY = (re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/"),
+            re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
+            re.compile(r"(?<!\d)(?P<d>[0-3]\d)-(?P<m>[01]\d)-(?P<y>(?:19|20)\d\d)(?!\d)"))
+_URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]?\d)/")
 
 
-def _url_year(article: Article) -> int | None:
-    """For an article without a publication date, the year its address files it under ("/2021/06/"), if any."""
+def _url_date(article: Article) -> tuple[date | None, date | None]:
+    """For an article without a publication date, the day its address files it under (taken as its publication
+    day), else the middle of the month it does, to place days given without a year ((None, None): neither)."""
     if article.published is not None or not article.url:
-        return None
-    found = _URL_DATE.search(article.url)
-    return int(found["year"]) if found else None
+        return None, None
+    for pattern in _URL_DAY:
+        found = pattern.search(article.url)
+        day = _safe_date(int(found["y"]), int(found["m"]), int(found["d"])) if found else None
+        if day is not None:
+            return reference_date(day), None
+    found = _URL_MONTH.search(article.url)
+    month = _safe_date(int(found["y"]), int(found["m"]), 15) if found else None
+    return None, month
 
 
 class DateComponent:
@@ -594,7 +606,8 @@ class DateComponent:
         mentions = []
         # One pass over the whole text (far cheaper than one per sentence); a mention crossing a sentence
         # boundary is a splitting accident and is dropped.
-        for mention in find_dates(article.text, article.published, path=self.path, year=_url_year(article)):
+        day, around = _url_date(article)
+        for mention in find_dates(article.text, article.published or day, path=self.path, around=around):
             i = bisect_right(starts, mention.start) - 1
             if i >= 0 and mention.end <= sentences[i].end:
                 mention.sentence = sentences[i].index
