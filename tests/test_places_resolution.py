@@ -235,3 +235,14 @@ def test_short_capitals_with_a_number_are_a_model_not_a_place(gazetteer):
     found = [(text[m.start:m.end], m.start) for m in gazetteer.find(text) if m.places]
     assert found == [("SA", text.index("SA holds"))]
     assert _top(gazetteer, "SA").id == "iso:ZA"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Mali's army said it had taken the northern rebel stronghold of Kidal on Tuesday.", "town"),
+    ("Fighting spread across Mali's Kidal region on Tuesday.", "province"),
+])
+def test_a_first_level_area_named_like_its_seat_is_the_town_unless_a_cue_says_the_area(world_parser, text, kind):
+    from frontlines.understand.language import load_model
+
+    [kidal] = [m for m in world_parser.parse_text(text, load_model()(text)) if m.text == "Kidal"]
+    assert (kidal.place.name, kidal.place.kind, kidal.place.country) == ("Kidal", kind, "ML")

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from frontlines.model import Place
 from frontlines.understand.places import sources
 from frontlines.understand.places.build import AREA_KINDS, decode as _decode
+from frontlines.understand.text import fold
 from frontlines.understand.places.index import (  # noqa: F401  (cache_dir & co. are imported from here)
     GazetteerIndex, GazetteerIndexError, NameTable, PlaceIds, PlaceTable, cache_dir, data_fingerprint,
     open_index, sound_block, write_cache_file,
@@ -205,6 +206,9 @@ class Gazetteer:
             found = self._drop_lesser_alternates(found)
         largest = max((self.places[i].population for i, quality in found
                        if quality == 1.0 and self.places[i].kind not in AREA_KINDS), default=0)
+        seats = {(self.places[i].country, self.places[i].admin1) for i, quality in found   # a town named like its area
+                 if quality == 1.0 and self.places[i].kind not in AREA_KINDS and self.places[i].admin1
+                 and fold(self.places[i].admin1) == fold(self.places[i].name)}
         out = []
         for i, quality in found:
             place = self.places[i]
@@ -215,6 +219,9 @@ class Gazetteer:
             if quality == 1.0 and place.name == matched and _inner_capitals(matched):
                 raw += 0.1
                 reasons.append("spelled with its own capitals")   # "LaFayette" is Georgia's, not Louisiana's
+            if place.kind == "province" and (place.country, place.admin1) in seats:
+                raw -= SEAT_NAMESAKE
+                reasons.append("named like its own seat, which is meant unless a cue says the area")
             smaller = _smaller(place, largest)
             if smaller:
                 raw -= smaller
@@ -286,6 +293,8 @@ def _inner_capitals(name: str) -> bool:
 
 # what each cue adds to a reading of each kind: "Heathrow airport" is the airport, "Kabul airport" Kabul's
 _CUE = 0.45
+# "Kidal", "Gao", "Sennar": a first-level area named like its seat is less often meant than the town.
+SEAT_NAMESAKE = 0.1
 _CUE_KINDS = {"city": {"city": _CUE, "town": _CUE}, "district": {"district": _CUE, "town": _CUE},
               "airport": {"airport": _CUE, "city": 0.3, "town": 0.3}, "province": {"province": _CUE},
               "border_crossing": {"border_crossing": _CUE}, "base": {"base": _CUE, "airport": _CUE},
