@@ -149,3 +149,12 @@ def test_any_input_gives_articles_or_a_reason(pieces, noise, extension):
         else:
             assert articles and all(a.text and a.id and a.content_hash for a in articles)
             assert all(isinstance(w, str) for w in warnings)
+
+
+def test_a_jsonl_line_of_control_characters_is_reported_not_dropped_unsaid(config, tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"id": "a", "text": "' + TEXT + '"}\n\x1c\x1c\x1c\n{"id": "b", "text": "' + TEXT + '"}\n',
+                    encoding="utf-8")
+    articles, warnings = read_path(path, config)
+    assert [a.id for a in articles] == ["a", "b"]
+    assert any(w.startswith("line 2: invalid JSON") for w in warnings), warnings

@@ -244,8 +244,8 @@ def read_jsonl(text: str, source_path: str, settings: dict) -> tuple[list[Articl
     """
     articles, warnings = [], []
     for number, line in enumerate(_LINE_END.split(text), start=1):
-        if not line.strip():
-            continue
+        if not line.strip(" \t"):
+            continue    # a blank line; "\x1c" and the like are not blank to JSON (str.strip would drop them unsaid)
         where = f"line {number}: "
         try:
             record = json.loads(line)
