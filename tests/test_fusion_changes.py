@@ -122,8 +122,12 @@ def test_a_report_that_gives_no_day_dates_the_change_by_its_publication_day(stor
     # the article says the town fell, not when: by the day it was published, it had
     add(store, "a", mention(start=date(2021, 7, 10), end=date(2021, 8, 9), precision=2), published=date(2021, 8, 9))
     add(store, "b", mention(place=HERAT, start=AUGUST[0], end=AUGUST[1], precision=3), published=date(2021, 9, 3))
+    # "in August" in an article of 20 August ends at publication, and is still a month, not that day
+    add(store, "c", mention(place=HERAT, start=AUGUST[0], end=date(2021, 8, 20), precision=3, actor1=ARMY,
+                            sub=REGAINS), published=date(2021, 8, 20))
     fuse(store)
-    assert sorted((e.location, e.event_date) for e in store.events()) == [("Herat", None), ("Kunduz", date(2021, 8, 9))]
+    assert sorted((e.location, e.event_date or date.min) for e in store.events()) == [
+        ("Herat", date.min), ("Herat", date.min), ("Kunduz", date(2021, 8, 9))]
 
 
 def test_fighting_dated_only_by_a_month_stands_mid_month_never_on_its_last_day(store):

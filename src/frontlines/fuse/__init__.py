@@ -265,14 +265,16 @@ def _window(m: EventMention) -> tuple[date | None, date | None]:
 
 
 def mention_day(m: EventMention, published: date | None = None) -> date | None:
-    """The one day a mention dates its event to: a window up to a week dates it to its start. A longer one (a month,
-    a year) gives no day, never its last one; but one that ends on its article's ``published`` day (the report
-    gives no day of its own, "in recent weeks", "this month") dates it to that day: by then it had happened."""
+    """The one day a mention dates its event to: a window up to a week dates it to its start. A longer one of time
+    precision 3 (a month, a year, "in recent weeks") gives no day, never its last one; a longer one of precision 2
+    that ends on its article's ``published`` day is the coder's "reported by then" (the report names no time at all)
+    and dates it to that day."""
     if m.date_start is None:
         return None
     if _width(m) <= WINDOW_IS_A_DAY:
         return m.date_start
-    return m.date_end if published is not None and m.date_end == published else None
+    reported_by_then = published is not None and m.date_end == published and (m.time_precision or 3) <= 2
+    return m.date_end if reported_by_then else None
 
 
 def _day_of(m: EventMention, sources: dict[str, dict[str, Any]]) -> date | None:
