@@ -72,8 +72,6 @@ def test_the_profile_reaches_the_coder_and_fusion(run):
     assert events["nyala"].sub_event_type == "Armed clash" and len(events["nyala"].article_ids) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="fusion: fusion_stage reads the packaged actor dictionary for ACLED inter codes "
-                   "(fuse._actors_by_name), not the run's [components.actors] path that the profile's actors are in")
 def test_fusion_gives_a_profile_actor_its_acled_type(run):
     from frontlines.storage import Store
 
@@ -173,3 +171,21 @@ def test_a_bad_profile_is_one_line_naming_the_file_and_field(tmp_path, broken, f
     news.write_text(json.dumps({"id": "a", "text": "Nothing happened."}) + "\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["run", str(news), "--out", str(tmp_path / "out"), "--profile", str(tmp_path / "p")])
     assert result.exit_code == 2 and not (tmp_path / "out" / "frontlines.duckdb").exists()
+
+
+def test_a_profiles_merged_dictionary_follows_the_packaged_one(tmp_path, monkeypatch):
+    """The merged actor file in the cache is named by the packaged files it extends: a changed (or moved) package
+    never runs with a stale copy of them."""
+    from frontlines import profiles
+    from frontlines.understand import actors
+
+    profile = profiles.load_profile("sudan-2023")
+    first = profiles.actor_file(profile)
+    changed = tmp_path / "actors.yaml"
+    changed.write_text(actors.ACTORS_FILE.read_text(encoding="utf-8") + "\n# a new line\n", encoding="utf-8")
+    for name in ("armed_groups.yaml",):
+        (tmp_path / name).write_text((actors.ACTORS_FILE.parent / name).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(actors, "ACTORS_FILE", changed)
+    second = profiles.actor_file(profile)
+    assert second != first and second.exists()
+    assert str(tmp_path / "armed_groups.yaml") in second.read_text(encoding="utf-8")

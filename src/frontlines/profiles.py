@@ -253,13 +253,20 @@ def actor_file(profile: Profile) -> Path:
     from frontlines.understand.actors import ACTORS_FILE, read_yaml
     from frontlines.understand.places.index import cache_dir
 
+    raw = read_yaml(ACTORS_FILE) or {}
+    packaged = [ACTORS_FILE] + [ACTORS_FILE.parent / name for name in raw.get("include", [])]
+    # named by the profile and by the packaged files it extends (their place and content): a changed or moved
+    # package never reads a stale copy
+    digest = hashlib.sha1(profile.sha1.encode())
+    for path in packaged:
+        digest.update(str(path).encode() + path.read_bytes())
     folder = cache_dir() / "profiles"
-    own = folder / f"{profile.name}-{profile.sha1}-actors.yaml"
-    merged = folder / f"{profile.name}-{profile.sha1}-dictionary.yaml"
+    key = f"{profile.name}-{digest.hexdigest()[:16]}"
+    own = folder / f"{key}-actors.yaml"
+    merged = folder / f"{key}-dictionary.yaml"
     if not merged.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        raw = read_yaml(ACTORS_FILE) or {}
-        raw["include"] = [str(ACTORS_FILE.parent / name) for name in raw.get("include", [])] + [str(own)]
+        raw["include"] = [str(path) for path in packaged[1:]] + [str(own)]
         actors = [_plain(a) for a in profile.actors]
         for target, data in ((own, {"actors": actors}), (merged, raw)):
             tmp = target.with_suffix(".tmp")

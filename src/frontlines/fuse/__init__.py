@@ -47,8 +47,10 @@ class Cluster:
 
 
 def fusion_stage(store: Store, context: Any = None) -> dict[str, Any]:
-    """The corpus stage: fuse every mention not yet in an event; return counts for the run summary."""
-    return fuse(store, actors=_actors_by_name())
+    """The corpus stage: fuse every mention not yet in an event; return counts for the run summary. The actors are
+    the run's own dictionary (a profile's actors included), for their ACLED inter codes."""
+    config = getattr(context, "config", None) or {}
+    return fuse(store, actors=_actors_by_name(config.get("components", {}).get("actors", {}).get("path")))
 
 
 def fuse(store: Store, actors: dict[str, Actor] | None = None, taxonomy: Taxonomy | None = None,
@@ -554,10 +556,11 @@ def _disagreements(mentions: list[EventMention]) -> dict[str, Any]:
     return out
 
 
-def _actors_by_name() -> dict[str, Actor]:
-    """Canonical actors by display name (events carry names); empty if the dictionary is unavailable."""
+def _actors_by_name(path: str | None = None) -> dict[str, Actor]:
+    """Canonical actors by display name (events carry names), from the dictionary at ``path`` (the packaged one by
+    default); empty if it is unavailable."""
     try:
         from frontlines.coding import load_actor_index
-        return {a.name: a for a in load_actor_index().values()}
+        return {a.name: a for a in load_actor_index(path).values()}
     except (ImportError, OSError, ValueError):
         return {}
