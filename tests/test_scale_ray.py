@@ -52,3 +52,20 @@ def test_ray_engine_on_empty_input_writes_nothing(local_ray, tmp_path):
     config, _ = runnable_config(load_config())
     assert list(process_ray([], config, tmp_path, None, workers=2)) == []
     assert list((tmp_path / "ray").glob("*.parquet")) == []
+
+
+def test_a_ray_actor_opens_the_shared_gazetteer_index_and_is_sent_no_gazetteer():
+    """Issue 17: what Ray ships to an actor is the config (kilobytes), and the actor's places component reads the
+    gazetteer index file on its own node, as every local worker does: no pickled gazetteer per actor."""
+    import pickle
+
+    from frontlines.scale.ray_engine import PipelineActor
+    from frontlines.understand.places.index import GazetteerIndex, cache_dir
+
+    config, _ = runnable_config(load_config())
+    config["pipeline"]["components"] = ["sentences", "places"]
+    assert len(pickle.dumps(config)) < 100_000
+    source = PipelineActor(config).pipeline.get("places").geoparser.gazetteer.source
+    assert isinstance(source, GazetteerIndex) and source.path.parent in (cache_dir(), cache_dir().resolve())
+    with pytest.raises(TypeError):
+        pickle.dumps(source)
