@@ -237,3 +237,22 @@ def test_foreign_forces_leaving_a_base_is_no_capture_by_the_enemy(coder, nlp):
     text = "The Taliban watched as United States forces withdrew from Bagram on Friday."
     assert [m for m in coder.code(parsed(nlp, text, {"Bagram": bagram}))
             if m.sub_event_type == "Non-state actor overtakes territory"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said on Tuesday that the Taliban had earlier captured Kunduz.",
+    "Earlier, the Taliban captured Kunduz, officials said on Tuesday.",
+])
+def test_an_event_said_to_be_earlier_is_not_dated_by_the_saying(coder, nlp, text):
+    article = parsed(nlp, text, {"Kunduz": KUNDUZ}, dates=[("on Tuesday", date(2021, 8, 10), date(2021, 8, 10), 1)])
+    [mention] = coder.code(article)
+    assert mention.date_start is None
+
+
+def test_an_unresolved_date_of_the_sentence_is_never_replaced_by_its_paragraphs(coder, nlp):
+    text = "The Taliban besieged the north in January 2021. On August 15, the Taliban captured Kunduz."
+    article = parsed(nlp, text, {"Kunduz": KUNDUZ}, published=None,
+                     dates=[("January 2021", date(2021, 1, 1), date(2021, 1, 31), 3),
+                            ("On August 15", None, None, 1)])
+    [mention] = coder.code(article)
+    assert mention.date_start is None

@@ -557,7 +557,15 @@ class EventCoder:
             nearest = min(own, key=lambda d: abs(d.start - offset))
             if self._is_history(nearest, pub) and abs(nearest.start - offset) <= 80:
                 return SKIP
+        if self._refers_back(view, trigger, own):
+            # "officials said on Tuesday that the Taliban had earlier captured Zaranj": Tuesday is the saying's
+            return DateChoice(None, None, None, "none")
         usable = sorted((d for d in own if self._usable(d, pub)), key=lambda d: abs(d.start - offset))
+        unresolved = [d for d in view.dates_near(trigger.first, trigger.last)
+                      if d.date_start is None and abs(d.start - offset) <= 40]
+        if unresolved and (not usable or abs(unresolved[0].start - offset) < abs(usable[0].start - offset)):
+            # "On August 15, the Taliban took Kabul" in an undated page: its own day, unknown; never a borrowed one
+            return DateChoice(None, None, None, "none")
         anchor_choice = anchor.choice if anchor else None
         if usable:
             d = usable[0]
@@ -583,9 +591,17 @@ class EventCoder:
                               "published")
         return DateChoice(None, None, None, "none")
 
-    def _refers_back(self, view: SentenceView, trigger: Trigger) -> bool:
-        """ "had earlier captured", "had already taken": an event before the report, on a day it does not give."""
-        return any(t.text in self.patterns.refers_back for t in view.tokens[max(0, trigger.first - 2):trigger.first])
+    def _refers_back(self, view: SentenceView, trigger: Trigger, dates: list[DateMention] = ()) -> bool:
+        """ "had earlier captured", "had already taken", "Earlier, the Taliban captured", "which they captured
+        earlier": an event before the report, on a day it does not give. The words right before the trigger, or
+        (by the parse) a modifier of the trigger's verb; not "earlier on Sunday", which gives its day."""
+        ends = [t.end for t in view.tokens[max(0, trigger.first - 2):trigger.first] if t.text in self.patterns.refers_back]
+        grammar = view.grammar
+        if grammar is not None and grammar.parsed:
+            head = grammar.head(view.tokens[trigger.first].start, view.tokens[trigger.last].end)
+            ends += [c.idx + len(c.text) for c in (head.children if head is not None else ())
+                     if c.dep_ == "advmod" and c.lower_ in self.patterns.refers_back]
+        return any(not any(0 <= d.start - end <= 4 for d in dates) for end in ends)
 
     def _offset(self, view: SentenceView, trigger: Trigger, choice: DateChoice) -> DateChoice:
         """ "a day after seizing Farah": the day before the sentence's date."""
