@@ -219,7 +219,7 @@ class Gazetteer:
             if quality == 1.0 and place.name == matched and _inner_capitals(matched):
                 raw += 0.1
                 reasons.append("spelled with its own capitals")   # "LaFayette" is Georgia's, not Louisiana's
-            if place.kind == "province" and (place.country, place.admin1) in seats:
+            if place.kind == "province" and place.source != "curated" and (place.country, place.admin1) in seats:
                 raw -= SEAT_NAMESAKE
                 reasons.append("named like its own seat, which is meant unless a cue says the area")
             smaller = _smaller(place, largest)
@@ -293,7 +293,8 @@ def _inner_capitals(name: str) -> bool:
 
 # what each cue adds to a reading of each kind: "Heathrow airport" is the airport, "Kabul airport" Kabul's
 _CUE = 0.45
-# "Kidal", "Gao", "Sennar": a first-level area named like its seat is less often meant than the town.
+# "Kidal", "Gao", "Sennar": a first-level area named like its seat is less often meant than the town (curated areas,
+# Afghanistan's, carry their own priors).
 SEAT_NAMESAKE = 0.1
 _CUE_KINDS = {"city": {"city": _CUE, "town": _CUE}, "district": {"district": _CUE, "town": _CUE},
               "airport": {"airport": _CUE, "city": 0.3, "town": 0.3}, "province": {"province": _CUE},
