@@ -143,7 +143,7 @@ def test_a_year_never_dates_an_event(coder, nlp):
 
 
 def test_a_participle_used_as_an_adjective_reports_nothing(coder, nlp):
-    text = "The captured outpost was an important position for Afghan forces in Kunduz."
+    text = "A captured Afghan forces truck stood by the road into Kunduz."
     assert coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ})) == []
 
 
@@ -159,7 +159,7 @@ def test_entering_a_town_is_not_taking_it(coder, nlp):
 
 
 def test_an_apposition_after_the_verb_names_what_fell_and_the_verb_is_no_part_of_it(coder, nlp):
-    text = "Two more capitals fell to the Taliban in the north of the country: Kunduz and Herat."
+    text = "Another pair of cities fell to the Taliban in the north that day: Kunduz and Herat."
     mentions = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ, "Herat": HERAT}))
     assert sorted(m.place.name for m in mentions) == ["Herat", "Kunduz"]
     assert {m.actor1 for m in mentions} == {"Taliban"}
@@ -183,21 +183,21 @@ def test_a_strike_on_positions_near_a_town_is_located_by_the_town(coder, nlp):
 
 def test_clashes_west_of_a_town_are_located_by_it_and_a_neighbouring_province_is_its_own_event(coder, nlp):
     takhar = Place("t:takhar-p", "Takhar", "province", "AF", admin1="Takhar", lat=36.7, lon=69.8)
-    text = "Heavy clashes between the Taliban and Afghan forces broke out west of Kunduz and in the neighbouring Takhar province."
+    text = "Residents heard clashes between the Taliban and Afghan forces west of Kunduz and in the neighbouring Takhar province."
     mentions = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ, "Takhar": takhar}))
     assert sorted((m.sub_event_type, m.place.name) for m in mentions) == [("Armed clash", "Kunduz"),
                                                                           ("Armed clash", "Takhar")]
 
 
 def test_an_attack_on_a_town_is_fighting_for_it(coder, nlp):
-    text = "Taliban fighters launched a fierce attack on the town of Kunduz on Monday."
+    text = "At dawn on Monday Taliban fighters began an attack on Kunduz town."
     [mention] = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
     assert (mention.sub_event_type, mention.actor1, mention.actor2) == ("Armed clash", "Taliban", ARMY)
 
 
 @pytest.mark.parametrize("text", [
-    "Thousands have fled Kunduz since the clashes began last week.",
-    "Smoke rises above Kunduz amid reported clashes between the Taliban and Afghan forces.",
+    "Families kept leaving Kunduz since the clashes started two weeks ago.",
+    "Shops in Kunduz stayed shut amid clashes between the Taliban and Afghan forces.",
     "Reporters interviewed residents of Kunduz about fighting between the Taliban and Afghan forces.",
 ])
 def test_a_clash_named_as_the_backdrop_is_not_an_event(coder, nlp, text):
@@ -211,7 +211,7 @@ def test_storming_a_displacement_camp_is_an_attack_on_civilians(coder, nlp):
 
 
 def test_forces_abandoning_a_town_leave_it_to_their_opponent(coder, nlp):
-    text = "On Monday, government forces abandoned Kunduz after days of heavy fighting."
+    text = "On Monday, government forces abandoned Kunduz, leaving its police headquarters empty."
     article = parsed(nlp, text, {"Kunduz": KUNDUZ}, dates=[("On Monday", date(2021, 8, 9), date(2021, 8, 9), 1)])
     [mention] = [m for m in coder.code(article) if m.sub_event_type != "Armed clash"]
     assert (mention.sub_event_type, mention.actor1, mention.actor2) == \
@@ -226,8 +226,8 @@ def test_announcing_control_of_a_town_is_a_capture_claimed_by_its_announcer(code
 
 
 def test_unnamed_rebels_are_never_the_state_the_article_names_most(coder, nlp):
-    text = ("Afghan forces held the north for years. Afghan forces said on Monday that armed rebels captured "
-            "Kunduz as Afghan forces withdrew.")
+    text = ("Afghan forces held the north for years. Afghan forces said on Monday that armed rebels had seized "
+            "Kunduz.")
     mentions = coder.code(parsed(nlp, text, {"Kunduz": KUNDUZ}))
     assert "Government regains territory" not in [m.sub_event_type for m in mentions]
 
