@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import os
 import time
 
 import pytest
@@ -129,3 +130,17 @@ def test_an_open_index_is_never_pickled_into_workers(cache):
 
     with pytest.raises(TypeError, match="opened by path"):
         pickle.dumps(index.open_index())
+
+
+def test_building_an_index_keeps_the_latest_two_of_other_checkouts_and_removes_older_ones(cache):
+    """Two checkouts (or versions) sharing the cache dir do not delete each other's index and rebuild it in turn."""
+    for age, key in enumerate(["newest0000000000", "middle0000000000", "oldest0000000000"]):
+        old = cache / f"gazetteer-{key}.sqlite"
+        old.write_bytes(b"x")
+        (cache / f"capitals-{key}.json").write_text("[]")
+        os.utime(old, (time.time() - 100 * (age + 1), time.time() - 100 * (age + 1)))
+    (cache / "gazetteer-0000000000000000.pickle").write_bytes(b"x")
+    index.open_index()
+    names = sorted(p.name for p in cache.iterdir())
+    assert "gazetteer-newest0000000000.sqlite" in names and "gazetteer-middle0000000000.sqlite" in names
+    assert not any("oldest" in n for n in names) and not any(n.endswith(".pickle") for n in names)

@@ -253,12 +253,20 @@ def _build_and_open(path: Path, fingerprint: str, rebuild: bool) -> GazetteerInd
     return GazetteerIndex(path, fingerprint)
 
 
+KEEP_OTHER_INDEXES = 2   # two checkouts or versions sharing the cache dir must not delete each other's index
+
+
 def _remove_older(folder: Path, fingerprint: str) -> None:
-    """Indexes (and their lock files), pickles and capital lists built from older data or code."""
-    for old in [*folder.glob("gazetteer-*.pickle"), *folder.glob("gazetteer-*.sqlite"),
-                *folder.glob("gazetteer-*.sqlite.lock"), *folder.glob("capitals-*.json")]:
-        if fingerprint not in old.name:
-            old.unlink(missing_ok=True)
+    """Pickles of the old format, and indexes (with their lock files and capital lists) built from other data or
+    code, but the ``KEEP_OTHER_INDEXES`` most recently built: another checkout may be using them."""
+    for old in folder.glob("gazetteer-*.pickle"):
+        old.unlink(missing_ok=True)
+    others = sorted((p for p in folder.glob("gazetteer-*.sqlite") if fingerprint not in p.name),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[KEEP_OTHER_INDEXES:]:
+        key = old.name[len("gazetteer-"):-len(".sqlite")]
+        for path in (old, old.with_name(old.name + ".lock"), folder / f"capitals-{key}.json"):
+            path.unlink(missing_ok=True)
 
 
 def _say(message: str) -> None:
