@@ -79,6 +79,7 @@ class SentenceView:
     quantities: list[Quantity]
     evidence: Evidence | None = None   # the sentence as evidence, made once however many events it reports
     grammar: Grammar | None = None     # the article's parse (None without one: the token window alone)
+    roles: dict[tuple[int, int], Roles | None] = field(default_factory=dict)   # by trigger tokens, read once
 
     def __post_init__(self) -> None:
         self.place_at_first = {s.first: s for s in self.places}
@@ -648,7 +649,10 @@ def _roles(view: SentenceView, trigger: Trigger) -> Roles | None:
     """The trigger's arguments by the parse (None when the article was not parsed)."""
     if view.grammar is None or not view.tokens:
         return None
-    return view.grammar.roles(view.tokens[trigger.first].start, view.tokens[trigger.last].end)
+    key = (trigger.first, trigger.last)
+    if key not in view.roles:
+        view.roles[key] = view.grammar.roles(view.tokens[trigger.first].start, view.tokens[trigger.last].end)
+    return view.roles[key]
 
 
 def _qualifiers(view: SentenceView, trigger: Trigger, chain: list[Span]) -> set[str]:
