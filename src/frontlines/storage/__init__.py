@@ -30,6 +30,7 @@ DEFAULT_MEMORY_LIMIT = "512MB"
 STREAMING_MEMORY_LIMIT = "64MB"   # while articles stream through the per-article pipeline
 BULK_ROWS = 16
 COPY_WAIT_S = 120.0   # the longest a writer waits for a web server's copy of the store to finish
+LOCK_GRACE_S = 1.0    # how long any lock is retried before "in use" is reported (a copier letting go of it)
 
 ARTICLE_COLUMNS = ("id", "url", "title", "outlet", "published", "published_source", "text",
                    "content_hash", "dup_group", "source_path", "ingested_at", "extra", "word_count")
@@ -88,12 +89,16 @@ def _connect(path: str, read_only: bool, config: dict[str, str]) -> duckdb.DuckD
     copy to end rather than fail: that lock is held for a moment, never for a run."""
     from frontlines.storage.snapshot import copy_in_progress
 
-    deadline = time.monotonic() + COPY_WAIT_S
+    started = time.monotonic()
     while True:
         try:
             return duckdb.connect(path, read_only=read_only, config=config)
         except duckdb.Error as exc:
-            if "Conflicting lock" in str(exc) and copy_in_progress(path) and time.monotonic() < deadline:
+            waited = time.monotonic() - started
+            # a copy in progress, or one that has just ended (its marker goes a moment before its process lets
+            # the file's lock go): wait; any other holder is reported at once
+            if "Conflicting lock" in str(exc) and (copy_in_progress(path) and waited < COPY_WAIT_S
+                                                    or waited < LOCK_GRACE_S):
                 time.sleep(0.05)
                 continue
             raise StoreError(_open_problem(path, exc)) from exc
