@@ -141,6 +141,8 @@ def _evidence_from_marker(page, event_id: str) -> str | None:
     """Click the event's marker, follow its popup to the event page, and read the first source sentence."""
     marker = page.locator(f"path.event-marker[data-event='{event_id}']")
     marker.wait_for()
+    # on top of any marker drawn over it (what Leaflet's bringToFront does), so that the click lands on this one
+    marker.evaluate("el => el.parentNode.appendChild(el)")
     marker.click(force=True)
     page.locator(".leaflet-popup .event-link").click()
     page.wait_for_url(re.compile(rf"/events/{event_id}$"))
