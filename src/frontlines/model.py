@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -307,3 +308,8 @@ class Article:
     def in_sentence(self, items: list, index: int) -> list:
         """Annotations of one kind (``self.places`` …) that fall in sentence ``index``."""
         return [item for item in items if item.sentence == index]
+
+    def place_countries(self) -> Counter:
+        """How many of the article's resolved place mentions (countries themselves left out) lie in each country:
+        what the article is about when no sentence says."""
+        return Counter(m.place.country for m in self.places if m.place and m.place.country and m.place.kind != "country")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +75,7 @@ def _country_of(article: Article, sentence: int) -> str | None:
     here = [m.place.country for m in article.in_sentence(article.places, sentence) if m.place and m.place.country]
     if here:
         return here[0]
-    counts = Counter(m.place.country for m in article.places if m.place and m.place.country
-                     and m.place.kind != "country")
+    counts = article.place_countries()
     return counts.most_common(1)[0][0] if counts else None
 
 

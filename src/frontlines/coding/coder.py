@@ -553,7 +553,8 @@ class EventCoder:
         """The sentence's own date, else its paragraph's, else the anchor's, else the publication day."""
         pub, view = article.published or _reference_day(article), views[index]
         offset = view.tokens[trigger.first].start
-        own = [d for d in view.dates_near(trigger.first, trigger.last) if d.date_start and not _in_dateline(view, d.start)]
+        around = view.dates_near(trigger.first, trigger.last)
+        own = [d for d in around if d.date_start and not _in_dateline(view, d.start)]
         if own:
             nearest = min(own, key=lambda d: abs(d.start - offset))
             if self._is_history(nearest, pub) and abs(nearest.start - offset) <= 80:
@@ -562,8 +563,7 @@ class EventCoder:
             # "officials said on Tuesday that the Taliban had earlier captured Zaranj": Tuesday is the saying's
             return DateChoice(None, None, None, "none")
         usable = sorted((d for d in own if self._usable(d, pub)), key=lambda d: abs(d.start - offset))
-        unresolved = [d for d in view.dates_near(trigger.first, trigger.last)
-                      if d.date_start is None and abs(d.start - offset) <= 40]
+        unresolved = [d for d in around if d.date_start is None and abs(d.start - offset) <= 40]
         if unresolved and (not usable or abs(unresolved[0].start - offset) < abs(usable[0].start - offset)):
             # "On August 15, the Taliban took Kabul" in an undated page: its own day, unknown; never a borrowed one
             return DateChoice(None, None, None, "none")
@@ -689,7 +689,7 @@ def _article_countries(article: Article) -> set[str]:
     in, and the country most of its places lie in. An event at a place elsewhere (one name, never its country)
     is most likely a misread name. Empty (no check) when the article names no place with a country."""
     located = [m.place for m in article.places if m.place and m.place.country]
-    named = Counter(p.country for p in located if p.kind != "country")
+    named = article.place_countries()
     if not named:
         return set()
     top = max(named.values())
