@@ -290,7 +290,7 @@ class EventCoder:
         head = view.grammar.head(*ranges[0]) if view.grammar is not None and view.grammar.parsed else None
         words = [t.text for t in view.tokens if any(a <= t.start and t.end <= b for a, b in ranges)]
         if head is not None and head.lower_ in AMBIGUOUS_TARGETS and "civilian" in map(self._word_kind, words):
-            return "civilian"    # "the Abu Shouk displacement camp": a camp of civilians, not a garrison
+            return "civilian"    # "a displacement camp": a camp of civilians, not a garrison
         kinds = [self._word_kind(head.lower_)] if head is not None else []
         for span in view.actors:
             if any(a < span.item.end and span.item.start < b for a, b in ranges):
@@ -565,7 +565,7 @@ class EventCoder:
         usable = sorted((d for d in own if self._usable(d, pub)), key=lambda d: abs(d.start - offset))
         unresolved = [d for d in around if d.date_start is None and abs(d.start - offset) <= 40]
         if unresolved and (not usable or abs(unresolved[0].start - offset) < abs(usable[0].start - offset)):
-            # "On August 15, the Taliban took Kabul" in an undated page: its own day, unknown; never a borrowed one
+            # "On 3 May the rebels seized the town" in an undated page: its own day, unknown; never a borrowed one
             return DateChoice(None, None, None, "none")
         anchor_choice = anchor.choice if anchor else None
         if usable:

@@ -29,8 +29,8 @@ SOURCE_PREPOSITIONS = {"from"}
 # Prepositions that say where it happened ("attacked a post *in* Kobo", "clashes *near* Goma").
 LOCATION_PREPOSITIONS = {"in", "at", "near", "around", "outside", "inside", "across"}
 # A noun trigger after one of these is the backdrop of what a sentence reports, not an event it reports
-# ("fled since the clashes began", "amid reported clashes", "interviewed about fighting and abuses").
-# ("After the occupation of Kandahar, …" does report the occupation: "after" is not among them.)
+# ("families left since the clashes started", "shops shut amid clashes", "residents spoke about fighting").
+# ("After the fall of Kunduz, …" does report the fall: "after" is not among them.)
 BACKDROP_PREPOSITIONS = {"amid", "amidst", "since", "about", "despite", "because"}
 # Intransitive triggers whose subject is the place, not the agent ("Kunduz fell", "the town came under …").
 PLACE_SUBJECT_LEMMAS = {"fall", "come", "pass", "surrender"}
@@ -188,8 +188,8 @@ def _governing_verb(noun: Any) -> Any | None:
 
 def _phrase(token: Any) -> list[Range]:
     """The noun phrase a token heads, with its coordinated and appositive parts, up to a relative clause: one
-    range per run of consecutive words (an apposition after the verb, "Two more fell: Sharana and Qalat", is a
-    second run, and the verb between stays outside)."""
+    range per run of consecutive words (an apposition after the verb, "Two towns fell to them: Kunduz and Herat",
+    is a second run, and the verb between stays outside)."""
     kept = sorted(t.i for t in token.subtree if not _in_clause(t, token))
     runs: list[Range] = []
     doc = token.doc

@@ -312,8 +312,9 @@ class ActorMatcher:
                 continue
             here = sentences[i]
             if not text[here.start:span.start].strip(" \t\n\"'\u201c\u2018"):
-                # "They took Aybak." opening a sentence continues the previous sentence's subject, which is most
-                # often its first-named actor ("Taliban have taken … as US-led forces pull out."), not its last
+                # "They seized Taloqan." opening a sentence continues the previous sentence's subject, which is
+                # most often its first-named actor ("The Taliban seized Kunduz while US forces were leaving."),
+                # not its last
                 previous = [j for j in window if sentences[j].index == here.index - 1]
                 if previous and not any(sentences[j].index == here.index for j in window):
                     window = [previous[-1]] + [j for j in window if j != previous[-1]]
